@@ -203,14 +203,15 @@ def _student_line(error):
 def run(fn, case, parameter_names, time_limit=CALL_TIME_LIMIT):
     """Call `fn` on deep copies of the case's arguments and record everything that happened.
 
-    Warnings are recorded (NumPy floating-point errors are turned into warnings for the call), text
+    Warnings are recorded (NumPy overflow, division by zero and invalid results become warnings for the call, as they are by
+    default; underflow to 0 is harmless and ignored, also as by default), text
     written to stderr is captured, and the copies are compared with the originals afterwards.
     """
     args = copy.deepcopy(case.args)
     kwargs = copy.deepcopy(case.kwargs)
     outcome = Outcome()
     stderr = io.StringIO()
-    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
+    with warnings.catch_warnings(record=True) as caught, np.errstate(over="warn", divide="warn", invalid="warn", under="ignore"):
         warnings.simplefilter("always")
         with contextlib.redirect_stderr(stderr):
             try:
@@ -341,6 +342,8 @@ def _matches(problem, outcome, mistake_problem, mistake_outcome, tolerance):
         return type(outcome.error) is type(mistake_outcome.error)
     if problem.kind == "mutated":
         return outcome.mutated == mistake_outcome.mutated
+    if problem.kind == "warning":
+        return set(outcome.warnings) == set(mistake_outcome.warnings)
     if problem.kind in ("value", "nonfinite", "shape"):
         try:
             got, theirs = np.asarray(outcome.value, dtype=float), np.asarray(mistake_outcome.value, dtype=float)
