@@ -117,8 +117,10 @@ def format_value(value, precision=4, threshold=24):
 def _format_scalar(value, precision):
     if isinstance(value, bool | np.bool_):
         return repr(bool(value))
+    if isinstance(value, float) and abs(value) < 1e6:
+        return np.format_float_positional(value, precision=precision, trim="-")
     if isinstance(value, float):
-        return np.format_float_positional(value, precision=precision, trim="-") if abs(value) < 1e6 else f"{value:.{precision}g}"
+        return f"{value:.{precision}g}"
     return repr(value)
 
 
@@ -203,15 +205,16 @@ def _student_line(error):
 def run(fn, case, parameter_names, time_limit=CALL_TIME_LIMIT):
     """Call `fn` on deep copies of the case's arguments and record everything that happened.
 
-    Warnings are recorded (NumPy overflow, division by zero and invalid results become warnings for the call, as they are by
-    default; underflow to 0 is harmless and ignored, also as by default), text
+    Warnings are recorded (NumPy overflow, division by zero and invalid results become warnings for the
+    call, as by default, whatever the student set with np.seterr; underflow to 0 stays ignored), text
     written to stderr is captured, and the copies are compared with the originals afterwards.
     """
     args = copy.deepcopy(case.args)
     kwargs = copy.deepcopy(case.kwargs)
     outcome = Outcome()
     stderr = io.StringIO()
-    with warnings.catch_warnings(record=True) as caught, np.errstate(over="warn", divide="warn", invalid="warn", under="ignore"):
+    numpy_errors = np.errstate(over="warn", divide="warn", invalid="warn", under="ignore")
+    with warnings.catch_warnings(record=True) as caught, numpy_errors:
         warnings.simplefilter("always")
         with contextlib.redirect_stderr(stderr):
             try:
