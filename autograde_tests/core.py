@@ -202,7 +202,7 @@ def _student_line(error):
     return f"line {frame.lineno} of {place}: {(frame.line or '').strip()}"
 
 
-def run(fn, case, parameter_names, time_limit=CALL_TIME_LIMIT):
+def run(fn, case, parameter_names):
     """Call `fn` on deep copies of the case's arguments and record everything that happened.
 
     Warnings are recorded (NumPy overflow, division by zero and invalid results become warnings for the
@@ -218,7 +218,7 @@ def run(fn, case, parameter_names, time_limit=CALL_TIME_LIMIT):
         warnings.simplefilter("always")
         with contextlib.redirect_stderr(stderr):
             try:
-                with _time_limit(time_limit):
+                with _time_limit(CALL_TIME_LIMIT):
                     outcome.value = fn(*args, **kwargs)
             except _TimeLimitExceeded:
                 outcome.timed_out = True

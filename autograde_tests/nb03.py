@@ -19,7 +19,7 @@ def _visible_cases():
     ]
 
 
-def _hidden_cases(large_values=True):
+def _hidden_cases():
     rng = np.random.default_rng(SEED)
     random = 3.0 * rng.standard_normal((7, 5))
     cases = [
@@ -27,13 +27,10 @@ def _hidden_cases(large_values=True):
         Case((random.astype(np.float32),), label="the same z as float32"),
         Case((np.zeros((2, 3)),), hint=ZERO_HINT),
         Case((np.array([-1e-12, 0.0, 1e-12]),), hint=ZERO_HINT),
+        # Large values in float64 only: clipping z to [-500, 500], a common stable approach, is exact in
+        # float64 but overflows float32's exp, and the contract asks for stability, not for float32 range.
+        Case((np.array([-1e4, -800.0, -50.0, 50.0, 800.0, 1e4]),), hint=LARGE_HINT),
     ]
-    if large_values:
-        cases += [
-            Case((np.array([-1e4, -800.0, -50.0, 50.0, 800.0, 1e4]),), hint=LARGE_HINT),
-            Case((np.array([-1e4, -800.0], dtype=np.float32),), label="z = [-10000, -800] as float32",
-                 hint=LARGE_HINT),
-        ]
     return cases
 
 

@@ -1,0 +1,53 @@
+"""What every grader self-test module shares: run a check on an implementation and read the verdict.
+
+A check passes when it returns; it fails by raising CheckFailed. Neither may write to stderr or leave
+warnings behind, because in a notebook either would cost the student the cell's points.
+"""
+
+import contextlib
+import io
+import warnings
+
+import pytest
+
+from autograde_tests.core import CheckFailed
+
+
+def run_check(check, fn, hidden=True):
+    """Run `check(fn, hidden=...)`; return (failure message or None, stdout, stderr)."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            try:
+                check(fn, hidden=hidden)
+            except CheckFailed as failure:
+                return str(failure), stdout.getvalue(), stderr.getvalue()
+    return None, stdout.getvalue(), stderr.getvalue()
+
+
+def assert_passes(check, fn, hidden=True):
+    message, stdout, stderr = run_check(check, fn, hidden)
+    assert message is None, f"{getattr(fn, '__name__', fn)} should pass but failed:\n{message}"
+    assert stderr == "", f"the check wrote to stderr: {stderr!r}"
+    assert stdout.startswith("✓"), f"a passing check prints one ✓ line, got {stdout!r}"
+
+
+def assert_fails(check, fn, must_mention=(), hidden=True):
+    """The check fails `fn`, silently on stderr, with a message naming the case and each given phrase."""
+    message, _, stderr = run_check(check, fn, hidden)
+    assert message is not None, f"{getattr(fn, '__name__', fn)} should fail the check but passed"
+    assert stderr == "", f"the check wrote to stderr: {stderr!r}"
+    assert " failed on " in message.splitlines()[0] or "should be a function" in message, message
+    for phrase in must_mention:
+        assert phrase in message, f"expected {phrase!r} in the message:\n{message}"
+    return message
+
+
+def mistake_params(mistakes_by_function):
+    """pytest params (function name, mistake), with readable ids, from a MISTAKES catalogue."""
+    return [
+        pytest.param(name, mistake, id=f"{name}-{mistake.name}")
+        for name, mistakes in mistakes_by_function.items()
+        for mistake in mistakes
+    ]
