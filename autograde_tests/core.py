@@ -290,6 +290,15 @@ def compare_values(got, expected, rtol, atol):
 
 def judge(outcome, expected, case, tolerance):
     """The first Problem with an outcome, in the order a student should fix them, or None."""
+    return behaviour_problem(outcome) or compare_values(outcome.value, expected, **tolerance)
+
+
+def behaviour_problem(outcome):
+    """The first Problem with how a call behaved (time limit, error, in-place change, warning, stderr), or None.
+
+    `judge` starts with it; a check that judges the returned value its own way (by its statistics, say)
+    calls it directly, so that these verdicts read the same in every check.
+    """
     if outcome.timed_out:
         return Problem("timeout", (f"did not finish within {CALL_TIME_LIMIT:g} s",),
                        "an infinite loop, or a Python loop over a large array where one NumPy expression "
@@ -315,7 +324,7 @@ def judge(outcome, expected, case, tolerance):
     if outcome.stderr:
         return Problem("stderr", ("printed to stderr: " + outcome.stderr.strip()[:200],),
                        "nbgrader scores a test cell with stderr output as 0: remove prints to sys.stderr.")
-    return compare_values(outcome.value, expected, **tolerance)
+    return None
 
 
 def _error_cause(error):
