@@ -1,0 +1,32 @@
+"""nbgrader configuration for the course, read by every `nbgrader` command run from the repo root.
+
+Layout (see COURSE_CONTRACT.md): the instructor's source notebooks, with solutions and hidden tests,
+live in solutions/<id>/<id>.ipynb; `nbgrader generate_assignment <id> --force` writes the student
+release to notebooks/<id>/<id>.ipynb, which is committed. Submissions, autograded copies, feedback
+and the gradebook stay out of git (.gitignore).
+"""
+
+c = get_config()  # noqa: F821 -- injected by traitlets when it executes this file
+
+c.CourseDirectory.course_id = "nn-from-scratch"
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "notebooks"
+# The gradebook is nbgrader's default, sqlite:///<CourseDirectory.root>/gradebook.db (root defaults to the
+# working directory). It is not set here, because setting db_url pins it to one path; .gitignore keeps
+# gradebook.db out of git.
+
+# Every cell of a notebook, when autograded or validated, gets 30 s; a cell still running then is
+# interrupted and, if it is a grade cell, scores 0. The later cells still run.
+c.Execute.timeout = 30
+
+# The release must carry no outputs: ClearOutput is in nbgrader's default GenerateAssignment pipeline,
+# and is enabled here explicitly so that a later edit of the pipeline cannot drop it silently. It also
+# removes JupyterLab's per-cell "execution" timestamps, which would make every regeneration differ.
+c.ClearOutput.enabled = True
+c.ClearOutput.remove_metadata_fields = {"collapsed", "scrolled", "execution"}
+
+# A "### BEGIN SOLUTION" or "### BEGIN HIDDEN TESTS" block in a cell that is not marked as a solution or
+# test cell would otherwise be copied into the release verbatim; with enforce_metadata (the default,
+# stated here on purpose) generate_assignment stops with an error instead.
+c.ClearSolutions.enforce_metadata = True
+c.ClearHiddenTests.enforce_metadata = True
