@@ -1,0 +1,236 @@
+"""Checks for notebook 01: a single neuron, a layer of neurons on one sample, and the perceptron."""
+
+import contextlib
+import io
+
+import numpy as np
+
+from autograde_tests.core import (
+    Case,
+    CheckFailed,
+    Problem,
+    behaviour_problem,
+    check_cases,
+    failure_message,
+    format_value,
+    require_function,
+    run,
+)
+from autograde_tests.mistakes.nb01 import MISTAKES
+from course_lib import neurons
+
+SEED = 1
+
+BOUNDARY_HINT = "z = inputs @ weights + bias is exactly 0 here, and z == 0 counts as firing: use z >= 0."
+SHAPE_HINT = "weights has shape (D, n_out), one column per neuron: the layer's outputs are inputs @ weights + biases."
+
+
+def _vector(*values, dtype=float):
+    return np.array(values, dtype=dtype)
+
+
+# ---------------------------------------------------------------------------------------------
+# neuron_output
+
+
+def check_neuron_output(fn, hidden=False):
+    """neuron_output is the weighted sum inputs @ weights plus the bias, one number, inputs untouched."""
+    cases = [
+        Case((_vector(1.0, 2.0, 3.0), _vector(0.2, 0.8, -0.5), 2.0)),
+        Case((_vector(0.5, -1.0, 2.0, 0.0), _vector(4.0, 1.5, -0.25, 3.0), -1.0)),
+    ]
+    if hidden:
+        rng = np.random.default_rng(SEED)
+        inputs, weights = rng.standard_normal(10), rng.standard_normal(10)
+        cases += [
+            Case((inputs, weights, 0.7), label=f"inputs, weights = standard normal of shape (10,) from "
+                 f"default_rng({SEED}), bias = 0.7"),
+            Case((inputs.astype(np.float32), weights.astype(np.float32), np.float32(0.7)),
+                 label="the same inputs, weights and bias as float32"),
+            Case((_vector(2.5), _vector(-4.0), 1.0), hint="a neuron with a single input works the same way."),
+            Case((_vector(1, 2, 3, dtype=np.int64), _vector(2, -1, 4, dtype=np.int64), 3),
+                 hint="integer inputs, weights and bias work the same way."),
+            Case((_vector(3e5, -1.2e6, 4e5, 2e6), _vector(1e3, 2.5e2, -7e2, 50.0), 1e8)),
+        ]
+    check_cases(fn, "neuron_output", neurons.neuron_output, cases, MISTAKES["neuron_output"])
+
+
+# ---------------------------------------------------------------------------------------------
+# layer_output
+
+
+def check_layer_output(fn, hidden=False):
+    """layer_output gives every neuron's weighted sum plus its own bias, shape (n_out,), inputs untouched."""
+    cases = [
+        # A square, non-symmetric weights matrix first, so that a transposed product gives wrong numbers
+        # (which name the mistake) rather than a shape error.
+        Case((_vector(1.0, 2.0), np.array([[0.5, -1.0], [2.0, 0.25]]), _vector(0.1, -0.2)), hint=SHAPE_HINT),
+        Case((_vector(1.0, -2.0, 0.5), np.array([[1.0, 0.0, -1.0, 2.0], [0.5, 1.5, 0.0, -0.5],
+                                                  [3.0, -2.0, 1.0, 0.0]]), _vector(0.0, 1.0, -1.0, 0.5)),
+             hint=SHAPE_HINT),
+    ]
+    if hidden:
+        rng = np.random.default_rng(SEED)
+        inputs, weights, biases = rng.standard_normal(6), rng.standard_normal((6, 4)), rng.standard_normal(4)
+        cases += [
+            Case((inputs, weights, biases), label=f"inputs (6,), weights (6, 4), biases (4,): standard normal "
+                 f"from default_rng({SEED})", hint=SHAPE_HINT),
+            Case((inputs.astype(np.float32), weights.astype(np.float32), biases.astype(np.float32)),
+                 label="the same inputs, weights and biases as float32"),
+            Case((inputs, weights[:, :1], biases[:1]), label="the same inputs, one neuron: weights (6, 1), "
+                 "biases (1,)", hint="a layer of one neuron still returns an array of shape (1,)."),
+            Case((_vector(-1.5), np.array([[2.0, -3.0, 0.5]]), _vector(1.0, 0.0, -2.0)),
+                 hint="a single input: weights has shape (1, n_out)."),
+            Case((_vector(1, 0, 2, dtype=np.int64), np.array([[1, -2], [3, 4], [0, 5]]),
+                  _vector(-1, 1, dtype=np.int64)), hint="integer inputs, weights and biases work the same way."),
+            Case((_vector(2e6, -3e6), np.array([[1e5, -4e5, 3e5], [2e5, 1e5, -1e5]]), _vector(1e11, -1e11, 0.0))),
+        ]
+    check_cases(fn, "layer_output", neurons.layer_output, cases, MISTAKES["layer_output"])
+
+
+# ---------------------------------------------------------------------------------------------
+# perceptron
+
+
+PERCEPTRON_HINT = "z = inputs @ weights + bias, and the output is 1 if z >= 0, else 0."
+
+
+def _perceptron_visible_cases():
+    # Ordered so that each catalogued mistake first fails on a case where no mistake listed before it
+    # fails too, which lets the message name it.
+    return [
+        Case((_vector(1.0, 0.5), _vector(2.0, -1.0), 0.5)),
+        Case((_vector(0.5, -1.0), _vector(1.0, 2.0), 0.25)),
+        Case((_vector(1.0, 1.0), _vector(1.0, 1.0), -2.0), hint=BOUNDARY_HINT),
+        Case((_vector(1.0, 1.0), _vector(1.0, -0.5), 1.0)),
+        Case((_vector(1.0, 1.0), _vector(-1.0, 0.25), 0.5)),
+        Case((_vector(1.0, 0.0), _vector(1.0, 1.0), -1.5), hint="the AND gate: only (1, 1) fires."),
+    ]
+
+
+def _perceptron_hidden_cases():
+    rng = np.random.default_rng(SEED)
+    cases = []
+    while len(cases) < 6:
+        inputs, weights, bias = rng.standard_normal(5), rng.standard_normal(5), float(rng.standard_normal())
+        # Keep z clear of 0, so that no summation order can change which side it is on.
+        if abs(np.dot(inputs, weights) + bias) > 1e-3:
+            cases.append(Case((inputs, weights, bias), hint=PERCEPTRON_HINT))
+    cases += [
+        Case((_vector(x1, x2, dtype=np.int64), _vector(1.0, 1.0), -1.5),
+             hint="the AND gate on integer inputs: only (1, 1) fires.")
+        for x1, x2 in ((0, 0), (0, 1), (1, 0), (1, 1))
+    ]
+    return cases + [
+        Case((_vector(0.5, 0.25, 2.0), _vector(2.0, 4.0, 0.5), -3.0), hint=BOUNDARY_HINT),
+        Case((_vector(1.0, 1.0), _vector(1.0, 1.0), -2.000001),
+             label="inputs = [1, 1], weights = [1, 1], bias = -2.000001 (so z = -1e-6)",
+             hint="z is just below 0 here, so the output is 0: compare z itself with 0, with no tolerance."),
+        Case((_vector(1.0, 1.0), _vector(1.0, 1.0), -1.999999),
+             label="inputs = [1, 1], weights = [1, 1], bias = -1.999999 (so z = 1e-6)",
+             hint="z is just above 0 here, so the output is 1: compare z itself with 0, with no tolerance."),
+        Case((_vector(1.0, 1.0, dtype=np.float32), _vector(1.0, 1.0, dtype=np.float32), np.float32(-2.0)),
+             label="inputs = [1, 1], weights = [1, 1], bias = -2, all float32", hint=BOUNDARY_HINT),
+        Case((_vector(1, 1, dtype=np.int64), _vector(1, 1, dtype=np.int64), -2),
+             label="inputs = [1, 1], weights = [1, 1], bias = -2, all integers", hint=BOUNDARY_HINT),
+        Case((_vector(3.0), _vector(-2.0), 5.0), hint="a perceptron with a single input works the same way."),
+        Case((_vector(1e8, -3e8), _vector(2e7, 1e7), 1.5e15), hint=PERCEPTRON_HINT),
+    ]
+
+
+def check_perceptron(fn, hidden=False):
+    """perceptron returns 1 where inputs @ weights + bias >= 0 (z == 0 included) and 0 elsewhere."""
+    visible = _perceptron_visible_cases()
+    # A wrong 0/1 output is the output of every mistake that also fails that case, so a mistake is named
+    # only on the visible cases, whose order makes the name unambiguous. Every catalogued mistake fails
+    # one of them; what only a hidden case finds is explained by that case's hint. The first pass
+    # prints nothing, so that the student sees one line when everything passes.
+    with contextlib.redirect_stdout(io.StringIO()):
+        check_cases(fn, "perceptron", neurons.perceptron, visible, MISTAKES["perceptron"])
+    check_cases(fn, "perceptron", neurons.perceptron, visible + (_perceptron_hidden_cases() if hidden else []))
+
+
+# ---------------------------------------------------------------------------------------------
+# and_gate_parameters: any line that separates (1, 1) from the other corners is right, so the check
+# judges what the parameters do instead of comparing them with fixed numbers.
+
+AND_CORNERS = ((0, 0), (0, 1), (1, 0), (1, 1))
+AND_OUTPUTS = (0, 0, 0, 1)
+AND_CASE_TEXT = ("and_gate_parameters() used as perceptron(x, weights, bias) on the corners "
+                 "x = (0, 0), (0, 1), (1, 0), (1, 1)")
+
+
+def _inspect_and_gate(fn):
+    """The first Problem with fn's parameters, and the symptom that identifies it; (None, None) if right.
+
+    A catalogued mistake is the student's mistake when it shows the same kind of problem with the same
+    symptom (the shapes, the truth table, or a corner lying exactly on the line z == 0).
+    """
+    outcome = run(fn, Case(()), [])
+    problem = behaviour_problem(outcome)
+    if problem is not None:
+        return problem, (type(outcome.error), frozenset(outcome.warnings))
+    value = outcome.value
+    if not (isinstance(value, tuple | list) and len(value) == 2):
+        return Problem("pair", (f"got      {format_value(value)} (type {type(value).__name__})",
+                                "expected a pair (weights, bias)"),
+                       "the function returns None: is a `return` statement missing?" if value is None
+                       else "end the function with `return weights, bias`."), type(value)
+    try:
+        weights, bias = np.asarray(value[0]), np.asarray(value[1])
+    except (TypeError, ValueError):
+        weights = bias = np.asarray(None)
+    if weights.dtype.kind not in "biuf" or bias.dtype.kind not in "biuf":
+        return Problem("type", (f"got      weights = {format_value(value[0])}, bias = {format_value(value[1])}",
+                                "expected numbers: weights a NumPy array of 2 numbers, bias one number"),
+                       "the parameters are numbers, e.g. np.array([1.0, 1.0]) and -1.5."), None
+    if weights.shape != (2,) or bias.shape != ():
+        return Problem("shape", (f"got      weights of shape {weights.shape}, bias of shape {bias.shape}",
+                                 "expected weights of shape (2,) and bias a single number (shape ())"),
+                       "one weight per input, and one bias for the neuron."), (weights.shape, bias.shape)
+    if not (np.isfinite(weights).all() and np.isfinite(bias)):
+        return Problem("nonfinite", (f"got      weights = {format_value(weights)}, bias = {format_value(bias)}",
+                                     "expected finite numbers"), "nan and inf are not usable parameters."), None
+    # Huge (finite) parameters may overflow z to inf; the reference perceptron still decides which side
+    # that is, and the overflow is no fault of the student's answer.
+    with np.errstate(all="ignore"):
+        z = tuple(float(np.dot(corner, weights) + bias) for corner in AND_CORNERS)
+        outputs = tuple(neurons.perceptron(np.array(corner), weights, bias) for corner in AND_CORNERS)
+    if outputs == AND_OUTPUTS:
+        return None, None
+    # A corner that should give 0 but lies exactly on z == 0 is one mistake, whatever the other corners do.
+    on_boundary = any(v == 0 and want == 0 for v, want in zip(z, AND_OUTPUTS))
+    problem = Problem("value", (f"got      outputs {list(outputs)} (z = {format_value(np.array(z))})",
+                                f"expected outputs {list(AND_OUTPUTS)}"),
+                      "AND fires only at (1, 1): choose weights and a bias so that z = x @ weights + bias is "
+                      ">= 0 at (1, 1) and < 0 at the other three corners.")
+    return problem, "a corner on the boundary" if on_boundary else outputs
+
+
+def check_and_gate_parameters(fn, hidden=False):
+    """and_gate_parameters() returns (weights, bias) with which the reference perceptron computes AND.
+
+    Any separating line passes. `hidden` adds nothing here: the four corners are the whole truth table,
+    so the visible check already tests all of it.
+    """
+    require_function(fn, "and_gate_parameters")
+    problem, symptom = _inspect_and_gate(fn)
+    if problem is None:
+        print("✓ and_gate_parameters: the perceptron computes AND on all 4 corners")
+        return
+    known = next((mistake for mistake in MISTAKES["and_gate_parameters"]
+                  if _same_problem((problem, symptom), _inspect_and_gate(mistake.fn))), None)
+    raise CheckFailed(failure_message("and_gate_parameters", AND_CASE_TEXT, problem, known))
+
+
+def _same_problem(first, second):
+    (problem, symptom), (other, other_symptom) = first, second
+    return other is not None and problem.kind == other.kind and symptom == other_symptom
+
+
+CHECKS = {
+    "neuron_output": check_neuron_output,
+    "layer_output": check_layer_output,
+    "perceptron": check_perceptron,
+    "and_gate_parameters": check_and_gate_parameters,
+}
