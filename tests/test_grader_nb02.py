@@ -1,0 +1,318 @@
+"""Grader self-tests for notebook 02: the references pass, known mistakes fail by name, correct answers
+written differently pass, bad submissions get a clear verdict, and init_dense's statistical check is
+reproducible and leaves NumPy's global random state alone."""
+
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+from autograde_tests import core, nb02
+from autograde_tests.mistakes.nb02 import MISTAKES
+from course_lib import layers
+from tests.grader_testing import assert_fails, assert_passes, mistake_params, run_check
+
+pytestmark = pytest.mark.nb02
+
+
+def test_every_graded_function_has_a_check_a_reference_and_at_least_four_mistakes():
+    assert set(nb02.CHECKS) == set(MISTAKES)
+    assert all(callable(getattr(layers, name)) for name in nb02.CHECKS)
+    assert all(len(mistakes) >= 4 for mistakes in MISTAKES.values())
+
+
+@pytest.mark.parametrize("name", sorted(nb02.CHECKS))
+@pytest.mark.parametrize("hidden", [False, True])
+def test_reference_passes(name, hidden):
+    assert_passes(nb02.CHECKS[name], getattr(layers, name), hidden=hidden)
+
+
+@pytest.mark.parametrize(("name", "mistake"), mistake_params(MISTAKES))
+@pytest.mark.parametrize("hidden", [False, True])
+def test_known_mistake_fails_and_is_named(name, mistake, hidden):
+    assert_fails(nb02.CHECKS[name], mistake.fn, must_mention=[f"Known mistake, {mistake.name}:"], hidden=hidden)
+
+
+@pytest.mark.parametrize(("name", "mistake"), mistake_params(MISTAKES))
+def test_the_same_mistake_always_gets_the_same_message(name, mistake):
+    first, _, _ = run_check(nb02.CHECKS[name], mistake.fn)
+    second, _, _ = run_check(nb02.CHECKS[name], mistake.fn)
+    assert first is not None and first == second
+
+
+def _forward_row_by_row(X, W, b):
+    out = np.empty((X.shape[0], W.shape[1]))
+    for i, row in enumerate(X):
+        out[i] = row @ W + b
+    return out
+
+
+STD = {"small": lambda n_in: 0.01, "xavier": lambda n_in: np.sqrt(1 / n_in), "he": lambda n_in: np.sqrt(2 / n_in)}
+
+
+def _init_with_rng_normal(n_in, n_out, rng, scheme="he"):
+    W = np.zeros((n_in, n_out)) if scheme == "zeros" else rng.normal(0.0, STD[scheme](n_in), size=(n_in, n_out))
+    return W, np.zeros(n_out)
+
+
+def _init_drawn_transposed(n_in, n_out, rng, scheme="he"):
+    # Draws in another order (a transposed view): other numbers than the reference, the same distribution.
+    if scheme == "zeros":
+        return np.zeros((n_in, n_out)), np.zeros(n_out)
+    return rng.standard_normal((n_out, n_in)).T * STD[scheme](n_in), np.zeros(n_out)
+
+
+def _init_float32_list_pair(n_in, n_out, rng, scheme="he"):
+    W = rng.standard_normal(n_in * n_out, dtype=np.float32).reshape(n_in, n_out)
+    if scheme == "zeros":
+        W = np.zeros_like(W)
+    else:
+        W *= np.float32(STD[scheme](n_in))
+    return [W, np.zeros(n_out, dtype=np.float32)]
+
+
+def _init_if_elif(n_in, n_out, rng, scheme="he"):
+    if scheme == "zeros":
+        W = np.zeros((n_in, n_out))
+    elif scheme == "small":
+        W = 0.01 * rng.standard_normal(size=(n_in, n_out))
+    elif scheme == "xavier":
+        W = rng.standard_normal(size=(n_in, n_out)) / np.sqrt(n_in)
+    elif scheme == "he":
+        W = rng.normal(scale=np.sqrt(2.0 / n_in), size=(n_in, n_out))
+    else:
+        raise ValueError(f"unknown scheme {scheme!r}")
+    return W, np.zeros(n_out, dtype=int)
+
+
+ALTERNATIVES = {
+    "dense_forward": [
+        lambda X, W, b: np.dot(X, W) + b,
+        lambda X, W, b: np.matmul(X, W) + b[None, :],
+        lambda X, W, b: np.einsum("ni,io->no", X, W) + b,
+        lambda X, W, b: (W.T @ X.T).T + b,
+        lambda X, W, b: (X[:, :, None] * W[None, :, :]).sum(axis=1) + b,
+        _forward_row_by_row,
+    ],
+    "init_dense": [_init_with_rng_normal, _init_drawn_transposed, _init_float32_list_pair, _init_if_elif],
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "fn"),
+    [pytest.param(name, fn, id=f"{name}-{i}") for name, fns in ALTERNATIVES.items() for i, fn in enumerate(fns)],
+)
+def test_correct_alternative_passes(name, fn):
+    assert_passes(nb02.CHECKS[name], fn)
+
+
+def test_every_graded_function_has_at_least_two_alternatives():
+    assert set(ALTERNATIVES) == set(nb02.CHECKS)
+    assert all(len(fns) >= 2 for fns in ALTERNATIVES.values())
+
+
+@pytest.mark.parametrize("seed", range(1, 6))
+def test_a_correct_init_dense_passes_whatever_seeds_it_is_given(seed, monkeypatch):
+    # The statistical tolerances must hold for any draw, not just for the seeds the check happens to use.
+    # Shifting every seed gives the reference entirely different weights.
+    original = nb02._init_cases
+    monkeypatch.setattr(nb02, "_init_cases", lambda hidden: [
+        nb02.InitCase(c.n_in, c.n_out, c.scheme, c.seed + 100 * seed, c.positional, c.numpy_ints)
+        for c in original(hidden)
+    ])
+    assert_passes(nb02.check_init_dense, layers.init_dense)
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad submissions: each works for both graded functions, whatever their parameters.
+
+
+def _not_implemented(*args, **kwargs):
+    raise NotImplementedError()
+
+
+def _returns_nothing(*args, **kwargs):
+    pass
+
+
+def _raises(*args, **kwargs):
+    return {}["W"]
+
+
+def _loops_forever(*args, **kwargs):
+    while True:
+        pass
+
+
+def _right_but_printing_to_stderr(name):
+    def fn(*args, **kwargs):
+        print("debug", file=sys.stderr)
+        return getattr(layers, name)(*args, **kwargs)
+
+    return fn
+
+
+def _right_but_warning(name):
+    def fn(*args, **kwargs):
+        warnings.warn("something odd", RuntimeWarning, stacklevel=1)
+        return getattr(layers, name)(*args, **kwargs)
+
+    return fn
+
+
+BAD_SUBMISSIONS = [
+    (lambda name: _not_implemented, "not done yet: replace `raise NotImplementedError()`"),
+    (lambda name: _returns_nothing, "is a `return` statement missing?"),
+    (lambda name: _raises, "raised   KeyError: 'W'"),
+    (lambda name: 5, "should be a function, but it is 5"),
+    (_right_but_printing_to_stderr, "printed to stderr: debug"),
+    (_right_but_warning, "warned   RuntimeWarning: something odd"),
+]
+
+
+@pytest.mark.parametrize("name", sorted(nb02.CHECKS))
+@pytest.mark.parametrize(("make", "phrase"), BAD_SUBMISSIONS, ids=lambda v: v if isinstance(v, str) else "")
+def test_bad_submission_fails_with_a_clear_reason(name, make, phrase):
+    assert_fails(nb02.CHECKS[name], make(name), must_mention=[phrase], hidden=False)
+
+
+@pytest.mark.parametrize("name", sorted(nb02.CHECKS))
+def test_an_infinite_loop_is_stopped_and_reported(name, monkeypatch):
+    monkeypatch.setattr(core, "CALL_TIME_LIMIT", 0.2)
+    assert_fails(nb02.CHECKS[name], _loops_forever, must_mention=["did not finish within 0.2 s"])
+
+
+# ---------------------------------------------------------------------------------------------
+# dense_forward: what the messages say, and what only the hidden cases catch.
+
+
+def test_failure_message_gives_case_got_expected_and_cause_in_order():
+    message = assert_fails(nb02.check_dense_forward, lambda X, W, b: X @ W, hidden=False)
+    lines = message.splitlines()
+    assert lines[0].startswith("dense_forward failed on X = [[ 1. ,  2. ,  0. ],")
+    assert "got      [[ 3.5 , -1.  ,  1.  ]," in message
+    assert "expected [[ 3.6 , -1.2 ,  1.3 ]," in message
+    assert lines[-1].startswith("  Known mistake, bias forgotten:")
+
+
+def test_a_transposed_product_on_non_square_shapes_fails_as_a_shape_error():
+    # The visible square case names this mistake; on its own, a non-square case must still fail it.
+    cases = [core.Case((np.ones((4, 2)), np.ones((2, 3)), np.zeros(3)))]
+    with pytest.raises(core.CheckFailed, match="raised   ValueError"):
+        core.check_cases(MISTAKES["dense_forward"][0].fn, "dense_forward", layers.dense_forward, cases)
+
+
+@pytest.mark.parametrize(
+    ("fn", "phrase"),
+    [
+        (lambda X, W, b: X @ W + b if X.dtype == np.float64 else X, "as float32"),
+        (lambda X, W, b: (X @ W + b).squeeze(), "shape (1, 5)"),
+        (lambda X, W, b: np.array([X[i] @ W + b for i in range(min(len(X), 4))]), "X (7, 5)"),
+    ],
+    ids=["float64 only", "squeezes a batch of one", "at most four samples"],
+)
+def test_hidden_cases_catch_what_visible_cases_miss(fn, phrase):
+    assert_passes(nb02.check_dense_forward, fn, hidden=False)
+    assert_fails(nb02.check_dense_forward, fn, must_mention=[phrase])
+
+
+# ---------------------------------------------------------------------------------------------
+# init_dense: the statistical check's messages, its use of NumPy's random state, and its hidden cases.
+
+
+def test_init_dense_message_gives_the_case_the_measured_std_the_target_and_the_mistake():
+    message = assert_fails(nb02.check_init_dense, MISTAKES["init_dense"][1].fn, hidden=False)
+    assert message.splitlines() == [
+        'init_dense failed on n_in = 250, n_out = 160, rng = np.random.default_rng(0), scheme = "he":',
+        "  got      W with standard deviation 0.06336 (0.708 × the target)",
+        '  expected standard deviation 0.08944 = sqrt(2 / n_in) = sqrt(2 / 250) for "he" (within 3%)',
+        "  Known mistake, he with sqrt(1 / n_in): that is xavier's standard deviation; he doubles the variance: "
+        "std = sqrt(2 / n_in).",
+    ]
+
+
+def test_a_wrong_spread_outside_the_catalogue_gets_the_likely_cause():
+    too_wide = lambda n_in, n_out, rng, scheme="he": (  # noqa: E731
+        1.5 * layers.init_dense(n_in, n_out, rng, scheme)[0], np.zeros(n_out))
+    message = assert_fails(nb02.check_init_dense, too_wide)
+    assert "(1.5 × the target)" in message
+    assert "Known mistake" not in message
+    assert "Likely cause: multiply a standard normal draw by the scheme's standard deviation" in message
+
+
+def test_the_check_leaves_numpys_global_random_state_as_it_found_it():
+    np.random.seed(1234)
+    before = np.random.get_state()
+    global_state_user = next(m for m in MISTAKES["init_dense"] if m.name == "np.random instead of rng")
+    for fn in (layers.init_dense, global_state_user.fn):
+        run_check(nb02.check_init_dense, fn)
+    assert core.same_value(np.random.get_state(), before)
+
+
+def test_a_student_who_reseeds_the_global_state_is_caught_too():
+    def reseeds(n_in, n_out, rng, scheme="he"):
+        np.random.seed(0)
+        return layers.init_dense(n_in, n_out, rng, scheme)
+
+    assert_fails(nb02.check_init_dense, reseeds, must_mention=["global random state changed"], hidden=False)
+
+
+def test_randomness_that_ignores_the_seed_is_caught():
+    # rng is used (its state moves on), but W comes from elsewhere: only the second seed reveals it.
+    def ignores_seed(n_in, n_out, rng, scheme="he"):
+        rng.random()
+        return layers.init_dense(n_in, n_out, np.random.default_rng(7), scheme)
+
+    assert_fails(nb02.check_init_dense, ignores_seed, must_mention=[
+        "the same W from np.random.default_rng(0) and np.random.default_rng(1)"], hidden=False)
+
+
+def test_randomness_that_does_not_repeat_for_the_same_seed_is_caught():
+    def unseeded(n_in, n_out, rng, scheme="he"):
+        rng.random()
+        return layers.init_dense(n_in, n_out, np.random.default_rng(), scheme)
+
+    assert_fails(nb02.check_init_dense, unseeded, must_mention=["different W from two calls"], hidden=False)
+
+
+@pytest.mark.parametrize(
+    ("fn", "phrase"),
+    [
+        (lambda n_in, n_out, rng, scheme="he": layers.init_dense(n_in, n_out, rng, scheme if n_in < 1000 else "he"),
+         '"xavier" passed by position'),
+        (lambda n_in, n_out, rng, scheme="he": layers.init_dense(n_in, n_out, rng, scheme)
+         if n_in * n_out > 50 else (np.ones((n_in, n_out)), np.zeros(n_out)), "n_in = 3, n_out = 2"),
+        (lambda n_in, n_out, rng, scheme="he": layers.init_dense(n_in, n_out, rng, scheme)
+         if type(n_in) is int else (np.zeros((n_in, n_out)), np.zeros(n_out)), "np.int64(160)"),
+    ],
+    ids=["wrong for many inputs", "wrong for small layers", "wrong for NumPy integers"],
+)
+def test_init_dense_hidden_cases_catch_what_visible_cases_miss(fn, phrase):
+    assert_passes(nb02.check_init_dense, fn, hidden=False)
+    assert_fails(nb02.check_init_dense, fn, must_mention=[phrase])
+
+
+@pytest.mark.parametrize(
+    ("fn", "phrase"),
+    [
+        (lambda n_in, n_out, rng, scheme="he": (np.full((n_in, n_out), np.nan), np.zeros(n_out)), "nan or inf"),
+        (lambda n_in, n_out, rng, scheme="he": ("W", "b"), "expected NumPy arrays of numbers"),
+        (lambda n_in, n_out, rng, scheme="he": (*layers.init_dense(n_in, n_out, rng, scheme), None),
+         "got      a tuple of 3 items"),
+    ],
+)
+def test_init_dense_rejects_results_that_are_not_a_usable_pair(fn, phrase):
+    assert_fails(nb02.check_init_dense, fn, must_mention=[phrase], hidden=False)
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda n_in, n_out, rng, scheme="he": (np.full((n_in, n_out), rng.random()), np.zeros(n_out)),
+        lambda n_in, n_out, rng, scheme="he": (rng.standard_normal((n_in, n_out)) * 1e307, np.zeros(n_out)),
+    ],
+    ids=["constant W", "W so large that its mean overflows"],
+)
+def test_degenerate_weights_fail_without_the_check_warning_or_crashing(fn):
+    assert_fails(nb02.check_init_dense, fn, must_mention=["expected a mean close to 0"], hidden=False)
