@@ -365,15 +365,26 @@ def _matches(problem, outcome, mistake_problem, mistake_outcome, tolerance):
     return True
 
 
-def find_known_mistake(problem, outcome, case, mistakes, parameter_names, expected):
-    """The first catalogued mistake that behaves like the student's code on this case, if any."""
+def find_known_mistake(problem, outcome, case, mistakes, parameter_names, expected, passed=()):
+    """The first catalogued mistake that behaves like the student's code, if any.
+
+    It must fail `case` the way the student's code does and pass every case in `passed` (as the student's
+    code did): a mistake that would have failed earlier is not the student's mistake, even when the two
+    outputs happen to agree here (0/1 outputs often do).
+    """
     tolerance = tolerance_for(case)
     for mistake in mistakes:
         mistake_outcome = run(mistake.fn, case, parameter_names)
         mistake_problem = judge(mistake_outcome, expected, case, tolerance)
-        if _matches(problem, outcome, mistake_problem, mistake_outcome, tolerance):
+        if _matches(problem, outcome, mistake_problem, mistake_outcome, tolerance) and all(
+            _passes(mistake.fn, earlier, parameter_names, earlier_expected) for earlier, earlier_expected in passed
+        ):
             return mistake
     return None
+
+
+def _passes(fn, case, parameter_names, expected):
+    return judge(run(fn, case, parameter_names), expected, case, tolerance_for(case)) is None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -395,13 +406,15 @@ def check_cases(fn, function_name, reference, cases: Sequence[Case], mistakes=()
     """
     require_function(fn, function_name)
     parameter_names = list(inspect.signature(reference).parameters)
+    passed = []
     for case in cases:
         expected = reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
         outcome = run(fn, case, parameter_names)
         problem = judge(outcome, expected, case, tolerance_for(case))
         if problem is None:
+            passed.append((case, expected))
             continue
-        mistake = find_known_mistake(problem, outcome, case, mistakes, parameter_names, expected)
+        mistake = find_known_mistake(problem, outcome, case, mistakes, parameter_names, expected, passed)
         if mistake is None and case.hint and problem.kind in ("value", "nonfinite", "warning", "shape"):
             problem = Problem(problem.kind, problem.lines, case.hint)
         raise CheckFailed(failure_message(function_name, describe_case(case, parameter_names), problem, mistake))

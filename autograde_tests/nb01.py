@@ -1,7 +1,5 @@
 """Checks for notebook 01: a single neuron, a layer of neurons on one sample, and the perceptron."""
 
-import contextlib
-import io
 
 import numpy as np
 
@@ -140,14 +138,8 @@ def _perceptron_hidden_cases():
 
 def check_perceptron(fn, hidden=False):
     """perceptron returns 1 where inputs @ weights + bias >= 0 (z == 0 included) and 0 elsewhere."""
-    visible = _perceptron_visible_cases()
-    # A wrong 0/1 output is the output of every mistake that also fails that case, so a mistake is named
-    # only on the visible cases, whose order makes the name unambiguous. Every catalogued mistake fails
-    # one of them; what only a hidden case finds is explained by that case's hint. The first pass
-    # prints nothing, so that the student sees one line when everything passes.
-    with contextlib.redirect_stdout(io.StringIO()):
-        check_cases(fn, "perceptron", neurons.perceptron, visible, MISTAKES["perceptron"])
-    check_cases(fn, "perceptron", neurons.perceptron, visible + (_perceptron_hidden_cases() if hidden else []))
+    cases = _perceptron_visible_cases() + (_perceptron_hidden_cases() if hidden else [])
+    check_cases(fn, "perceptron", neurons.perceptron, cases, MISTAKES["perceptron"])
 
 
 # ---------------------------------------------------------------------------------------------
