@@ -175,7 +175,7 @@ def _inspect_and_gate(fn):
     if weights.dtype.kind not in "biuf" or bias.dtype.kind not in "biuf":
         return Problem("type", (f"got      weights = {format_value(value[0])}, bias = {format_value(value[1])}",
                                 "expected numbers: weights a NumPy array of 2 numbers, bias one number"),
-                       "the parameters are numbers, e.g. np.array([1.0, 1.0]) and -1.5."), None
+                       "the parameters are numbers: weights such as np.array([0.3, 0.7]), and a float bias."), None
     if weights.shape != (2,) or bias.shape != ():
         return Problem("shape", (f"got      weights of shape {weights.shape}, bias of shape {bias.shape}",
                                  "expected weights of shape (2,) and bias a single number (shape ())"),

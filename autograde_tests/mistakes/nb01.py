@@ -194,16 +194,17 @@ MISTAKES = {
     ],
     "and_gate_parameters": [
         Mistake("OR gate", "these parameters fire when either input is 1: that is OR. For AND, the bias "
-                "must keep z below 0 unless both inputs are 1, e.g. weights (1, 1) and bias -1.5.",
+                "must keep z below 0 unless both inputs are 1: with both inputs at 1, z is the sum of the weights "
+                "plus the bias; with one input at 1, only one weight counts.",
                 _and_or_gate),
         Mistake("boundary through a corner", "a corner where AND gives 0 lies exactly on the line z == 0, and "
-                "the perceptron fires at z == 0. Move the line off the corners: e.g. weights (1, 1) and bias "
-                "-1.5.", _and_boundary_through_a_corner),
+                "the perceptron fires at z == 0. Move the line off the corners, to sit between (1, 1) and the "
+                "other three.", _and_boundary_through_a_corner),
         Mistake("bias sign flipped", "the perceptron fires at every corner: with positive weights, a positive "
-                "bias makes z >= 0 everywhere. AND needs a negative bias, e.g. -1.5 with weights (1, 1).",
+                "bias makes z >= 0 everywhere. AND needs a negative bias, larger in size than either weight.",
                 _and_bias_sign_flipped),
-        Mistake("NAND gate", "every sign is flipped, which inverts the outputs (NAND): use weights (1, 1) and "
-                "bias -1.5.", _and_nand),
+        Mistake("NAND gate", "every sign is flipped, which inverts the outputs (NAND): flip the signs of the "
+                "weights and of the bias.", _and_nand),
         Mistake("bias and weights swapped", "return the pair in the order (weights, bias).", _and_swapped_pair),
         Mistake("bias as an array", "the bias is one number (a float), not an array holding one number.",
                 _and_bias_as_array),
