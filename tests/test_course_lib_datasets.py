@@ -9,7 +9,7 @@ import pytest
 
 from course_lib.datasets import and_data, make_blobs, make_two_spirals, or_data, spiral_data, xor_data
 
-pytestmark = pytest.mark.course_lib
+pytestmark = [pytest.mark.course_lib, pytest.mark.filterwarnings("error")]
 
 # (samples, classes, seed): the course's standard set, a single point, odd sizes, and the largest seed.
 NNFS_CASES = [(100, 3, 0), (1, 1, 0), (5, 2, 7), (300, 5, 123), (1000, 1, 42), (50, 7, 2**32 - 1)]
