@@ -93,7 +93,7 @@ def test_spiral_data_has_no_global_side_effects():
         assert "nnfs" not in sys.modules, "course_lib.datasets imported nnfs"
         assert np.zeros(2).dtype == np.float64
         assert np.random.randn(2).dtype == np.float64
-        assert np.dot(np.ones(2, np.float32), np.ones(2, np.float32)).dtype == np.float32
+        assert np.dot(np.ones(2, np.int64), np.ones(2, np.int64)).dtype == np.int64
         """
     )
     completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
