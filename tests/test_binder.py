@@ -26,9 +26,10 @@ from notebook_helpers import REPO_ROOT, NotebookRun, notebook_ids
 BINDER = REPO_ROOT / "binder"
 PIN = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._\-]*)(\[[^\]]*\])?==(?P<version>[A-Za-z0-9.+!\-]+)$")
 # The nbgrader Lab plugins and server extensions that binder/postBuild turns off: students on Binder
-# keep only Validate (the "menu" plugin only links to the others).
+# keep only Validate (the "menu" plugin only links to the others). The news toast goes too.
 DISABLED_PLUGINS = {f"@jupyter/nbgrader:{p}" for p in
-                    ("formgrader", "create-assignment", "course-list", "assignment-list", "menu")}
+                    ("formgrader", "create-assignment", "course-list", "assignment-list", "menu")
+                    } | {"@jupyterlab/apputils-extension:announcements"}
 KEPT_PLUGIN = "@jupyter/nbgrader:validate-assignment"
 DISABLED_SERVER_EXTENSIONS = {f"nbgrader.server_extensions.{e}"
                               for e in ("formgrader", "assignment_list", "course_list")}
