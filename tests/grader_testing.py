@@ -6,10 +6,12 @@ warnings behind, because in a notebook either would cost the student the cell's 
 
 import contextlib
 import io
+import sys
 import warnings
 
 import pytest
 
+from autograde_tests import core
 from autograde_tests.core import CheckFailed
 
 
@@ -51,3 +53,56 @@ def mistake_params(mistakes_by_function):
         for name, mistakes in mistakes_by_function.items()
         for mistake in mistakes
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Broken submissions that every check must fail clearly, whatever the graded function's parameters.
+
+
+def _not_implemented(*args, **kwargs):
+    raise NotImplementedError()
+
+
+def _returns_nothing(*args, **kwargs):
+    pass
+
+
+def _raises(*args, **kwargs):
+    return {}["oops"]
+
+
+def _loops_forever(*args, **kwargs):
+    while True:
+        pass
+
+
+def bad_submissions(reference):
+    """(submission, phrase its failure message must contain) pairs; some wrap the right `reference`."""
+
+    def right_but_printing_to_stderr(*args, **kwargs):
+        print("debug", file=sys.stderr)
+        return reference(*args, **kwargs)
+
+    def right_but_warning(*args, **kwargs):
+        warnings.warn("something odd", RuntimeWarning, stacklevel=1)
+        return reference(*args, **kwargs)
+
+    return [
+        (_not_implemented, "not done yet: replace `raise NotImplementedError()`"),
+        (_returns_nothing, "got      None"),
+        (_raises, "raised   KeyError: 'oops'"),
+        (5, "should be a function, but it is 5"),
+        (None, "should be a function, but it is None"),
+        (right_but_printing_to_stderr, "printed to stderr: debug"),
+        (right_but_warning, "warned   RuntimeWarning: something odd"),
+    ]
+
+
+def assert_every_bad_submission_fails(check, reference):
+    for submission, phrase in bad_submissions(reference):
+        assert_fails(check, submission, must_mention=[phrase], hidden=False)
+
+
+def assert_infinite_loop_is_stopped(check, monkeypatch):
+    monkeypatch.setattr(core, "CALL_TIME_LIMIT", 0.2)
+    assert_fails(check, _loops_forever, must_mention=["did not finish within 0.2 s"])

@@ -6,7 +6,13 @@ import pytest
 
 from autograde_tests import nb00
 from autograde_tests.mistakes.nb00 import MISTAKES
-from tests.grader_testing import assert_fails, assert_passes, mistake_params
+from tests.grader_testing import (
+    assert_every_bad_submission_fails,
+    assert_fails,
+    assert_infinite_loop_is_stopped,
+    assert_passes,
+    mistake_params,
+)
 
 pytestmark = pytest.mark.nb00
 
@@ -42,6 +48,14 @@ ALTERNATIVES = [
 @pytest.mark.parametrize("fn", [pytest.param(fn, id=str(i)) for i, fn in enumerate(ALTERNATIVES)])
 def test_correct_alternative_passes(fn):
     assert_passes(nb00.check_celsius_to_fahrenheit, fn)
+
+
+def test_bad_submissions_fail_with_a_clear_reason():
+    assert_every_bad_submission_fails(nb00.check_celsius_to_fahrenheit, nb00.celsius_to_fahrenheit)
+
+
+def test_an_infinite_loop_is_stopped_and_reported(monkeypatch):
+    assert_infinite_loop_is_stopped(nb00.check_celsius_to_fahrenheit, monkeypatch)
 
 
 def test_failure_message_gives_case_got_expected_and_cause_in_order():

@@ -6,7 +6,13 @@ import pytest
 from autograde_tests import nb03
 from autograde_tests.mistakes.nb03 import MISTAKES
 from course_lib import activations
-from tests.grader_testing import assert_fails, assert_passes, mistake_params
+from tests.grader_testing import (
+    assert_every_bad_submission_fails,
+    assert_fails,
+    assert_infinite_loop_is_stopped,
+    assert_passes,
+    mistake_params,
+)
 
 pytestmark = pytest.mark.nb03
 
@@ -89,6 +95,16 @@ def test_correct_alternative_passes(name, fn):
 
 def test_every_graded_function_has_an_alternative():
     assert set(ALTERNATIVES) == set(nb03.CHECKS)
+
+
+@pytest.mark.parametrize("name", sorted(nb03.CHECKS))
+def test_bad_submissions_fail_with_a_clear_reason(name):
+    assert_every_bad_submission_fails(nb03.CHECKS[name], getattr(activations, name))
+
+
+@pytest.mark.parametrize("name", sorted(nb03.CHECKS))
+def test_an_infinite_loop_is_stopped_and_reported(name, monkeypatch):
+    assert_infinite_loop_is_stopped(nb03.CHECKS[name], monkeypatch)
 
 
 def test_failure_message_gives_case_got_expected_and_cause_in_order():
