@@ -6,7 +6,7 @@ changes NumPy's global random state and the same seed always gives the same data
 
 import numpy as np
 
-# nnfs.init() makes np.random.randn return float32, so the angle noise of spiral_data is rounded
+# nnfs's init function makes np.random.randn return float32, so the angle noise of spiral_data is rounded
 # to float32 before and after it is scaled; reproducing that rounding is what makes the points bit-equal.
 _SPIRAL_NOISE_SCALE = np.float32(0.2)
 
@@ -17,7 +17,7 @@ def spiral_data(samples, classes, seed=0):
     """The spiral data of the nnfs package, without its global side effects.
 
     Equal, value for value and dtype for dtype, to `nnfs.datasets.spiral_data(samples, classes)` run
-    after `nnfs.init(random_seed=seed)`, but leaves NumPy's functions, default dtype and global random
+    after nnfs's `init` with `random_seed=seed`, but leaves NumPy's functions, default dtype and global random
     state alone: the legacy normal stream of `np.random.seed(seed)` comes from a private RandomState.
 
     samples: points per class; classes: number of spiral arms.
