@@ -51,6 +51,18 @@ def _sigmoid_loop(z):
     return np.array(flat).reshape(z.shape)
 
 
+def _leaky_relu_copy_then_scale(z, alpha=0.01):
+    out = z.copy()
+    out[out < 0] *= alpha
+    return out
+
+
+def _leaky_relu_grad_fill(z, alpha=0.01):
+    grad = np.full(z.shape, alpha, dtype=float)
+    grad[z > 0] = 1.0
+    return grad
+
+
 ALTERNATIVES = {
     "step": [
         lambda z: (z >= 0).astype(float),
@@ -68,10 +80,14 @@ ALTERNATIVES = {
     "leaky_relu": [
         lambda z, alpha=0.01: np.maximum(z, alpha * z),  # valid because every alpha tested is <= 1
         lambda z, alpha=0.01: z * np.where(z > 0, 1.0, alpha),
+        lambda z, alpha=0.01: np.maximum(z, 0) + alpha * np.minimum(z, 0),
+        _leaky_relu_copy_then_scale,
     ],
     "sigmoid_grad": [
         lambda z: (lambda s: s - s**2)(_sigmoid_tanh(z)),
         lambda z: np.exp(-np.abs(z)) / (1.0 + np.exp(-np.abs(z))) ** 2,
+        lambda z: 0.25 / np.cosh(0.5 * np.clip(z, -700, 700)) ** 2,
+        lambda z: _stable_sigmoid_logaddexp(z) * _stable_sigmoid_logaddexp(-z),
     ],
     "relu_grad": [
         lambda z: (z > 0).astype(float),
@@ -81,6 +97,7 @@ ALTERNATIVES = {
     "leaky_relu_grad": [
         lambda z, alpha=0.01: np.where(z > 0, 1, alpha),
         lambda z, alpha=0.01: (z > 0) + alpha * (z <= 0),
+        _leaky_relu_grad_fill,
     ],
 }
 

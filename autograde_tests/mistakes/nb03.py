@@ -111,6 +111,27 @@ def _leaky_grad_times_z(z, alpha=0.01):
     return np.where(z > 0, 1.0, alpha * z)
 
 
+def _sigmoid_tanh(z):
+    return np.tanh(z)
+
+
+def _relu_returns_mask(z):
+    return (z > 0).astype(float)
+
+
+
+def _sigmoid_grad_naive_sigmoid(z):
+    s = 1 / (1 + np.exp(-z))
+    return s * (1 - s)
+
+
+def _relu_grad_ones(z):
+    return np.ones_like(z)
+
+
+def _leaky_grad_zero_at_zero(z, alpha=0.01):
+    return np.where(z > 0, 1.0, np.where(z < 0, alpha, 0.0))
+
 MISTAKES = {
     "step": [
         Mistake("strict inequality", "step(0) must be 1.0: the condition is z >= 0, not z > 0.", _step_strict),
@@ -131,6 +152,8 @@ MISTAKES = {
                 "sigmoid(2) is about 0.88, not 0.12.", _sigmoid_sign_flipped),
         Mistake("clips z in place", "np.clip(..., out=z) writes into the caller's array: clip into a new "
                 "array, or use the stable two-branch form.", _sigmoid_clip_in_place),
+        Mistake("tanh instead of sigmoid", "np.tanh is a different S-curve, from -1 to 1 with tanh(0) = 0; sigmoid "
+                "runs from 0 to 1 with sigmoid(0) = 0.5.", _sigmoid_tanh),
     ],
     "relu": [
         Mistake("overwrites z", "z[z < 0] = 0 changes the caller's array: return np.maximum(z, 0), "
@@ -138,6 +161,8 @@ MISTAKES = {
         Mistake("absolute value", "relu zeroes negative inputs; np.abs flips their sign.", _relu_abs),
         Mistake("np.minimum instead of np.maximum", "relu keeps the larger of 0 and z: np.maximum(z, 0).",
                 _relu_min),
+        Mistake("returns the derivative's mask", "(z > 0) is where relu's slope is 1, which is relu_grad; relu "
+                "itself passes z through there: np.maximum(z, 0).", _relu_returns_mask),
     ],
     "leaky_relu": [
         Mistake("alpha ignored", "the slope for negative z must be the `alpha` argument, not the number "
@@ -145,7 +170,7 @@ MISTAKES = {
         Mistake("branches swapped", "alpha scales the negative side: z where z > 0, alpha * z elsewhere.",
                 _leaky_alpha_everywhere),
         Mistake("alpha instead of alpha * z", "for negative z the output is alpha * z (a line through 0), "
-                "not the constant alpha.", _leaky_alpha_constant),
+                "not the constant alpha; np.maximum(alpha, z) makes the same mistake.", _leaky_alpha_constant),
         Mistake("overwrites z", "z[z < 0] *= alpha changes the caller's array: use np.where to build a "
                 "new one.", _leaky_in_place),
     ],
@@ -161,6 +186,8 @@ MISTAKES = {
                 _sigmoid_grad_naive_formula),
         Mistake("wrong sign", "sigmoid is increasing, so its derivative is positive: s * (1 - s), "
                 "not s * (s - 1).", _sigmoid_grad_wrong_sign),
+        Mistake("naive sigmoid inside", "s * (1 - s) is right, but s computed as 1 / (1 + np.exp(-z)) overflows "
+                "for large negative z: call your stable sigmoid instead.", _sigmoid_grad_naive_sigmoid),
     ],
     "relu_grad": [
         Mistake("1 at z == 0", "the course takes the subgradient 0 at z == 0: use z > 0, not z >= 0.",
@@ -168,6 +195,8 @@ MISTAKES = {
         Mistake("returns relu(z)", "the derivative of relu is 1 where z > 0 and 0 elsewhere, not relu(z).",
                 _relu_grad_returns_relu),
         Mistake("np.sign", "np.sign gives -1 for negative z; relu's slope there is 0.", _relu_grad_sign),
+        Mistake("slope 1 everywhere", "1 is the slope of z itself; relu is flat (slope 0) where z <= 0.",
+                _relu_grad_ones),
     ],
     "leaky_relu_grad": [
         Mistake("1 at z == 0", "the course takes the slope alpha at z == 0: use z > 0 for the 1.0 branch.",
@@ -177,5 +206,7 @@ MISTAKES = {
                 "written into the code.", _leaky_grad_alpha_fixed),
         Mistake("alpha * z", "the derivative of alpha * z is the constant alpha, not alpha * z.",
                 _leaky_grad_times_z),
+        Mistake("0 at z == 0", "the course takes the slope alpha at z == 0, not 0: only z > 0 gets 1.0, "
+                "everything else alpha.", _leaky_grad_zero_at_zero),
     ],
 }
