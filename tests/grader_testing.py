@@ -46,6 +46,14 @@ def assert_fails(check, fn, must_mention=(), hidden=True):
     return message
 
 
+def assert_mistake_caught_and_named(check, mistake):
+    """The visible cases already fail the mistake and name it, the hidden run too, with the same message
+    every time (the same submission always gets the same feedback)."""
+    for hidden in (False, True):
+        message = assert_fails(check, mistake.fn, must_mention=[f"Known mistake, {mistake.name}:"], hidden=hidden)
+        assert run_check(check, mistake.fn, hidden)[0] == message
+
+
 def mistake_params(mistakes_by_function):
     """pytest params (function name, mistake), with readable ids, from a MISTAKES catalogue."""
     return [
