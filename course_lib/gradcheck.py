@@ -1,4 +1,4 @@
-"""Numerical derivatives for checking analytic gradients (notebooks 03 and 05)."""
+"""Numerical derivatives and gradient checking of analytic gradients (notebooks 03 and 05)."""
 
 import numpy as np
 
@@ -49,3 +49,53 @@ def relative_error(a, b):
     if scale == 0.0:
         return 0.0
     return float(np.linalg.norm(a - b) / scale)
+
+
+# What a relative error between an analytic and a numerical gradient says (notebook 05): below "good" the
+# backward is right; up to "suspicious" it is acceptable only where the function has kinks (ReLU at 0) that
+# a central difference straddles; from "suspicious" on, something is likely off; from "wrong" on, it is a bug.
+GRADCHECK_THRESHOLDS = {"good": 1e-7, "suspicious": 1e-4, "wrong": 1e-2}
+
+
+def gradcheck_verdict(error):
+    """One word for a relative error: "good", "acceptable", "suspicious" or "wrong" (see GRADCHECK_THRESHOLDS)."""
+    if error < GRADCHECK_THRESHOLDS["good"]:
+        return "good"
+    if error < GRADCHECK_THRESHOLDS["suspicious"]:
+        return "acceptable"
+    if error < GRADCHECK_THRESHOLDS["wrong"]:
+        return "suspicious"
+    return "wrong"
+
+
+def gradient_check(loss_of_params, grads, params, h=1e-5, show=True):
+    """Compare analytic gradients with central differences, one parameter at a time, and print a table.
+
+    loss_of_params: maps a dict shaped like params to the scalar loss; it must compute from the dict it is
+    given (a closure over the original arrays sees no nudge and yields zeros).
+    grads: dict name -> analytic gradient, shaped like params[name]; only these names are checked.
+    params: dict name -> array, the point at which both gradients are taken.
+    Every array is passed to loss_of_params as a float64 copy (a float32 loss cannot resolve h = 1e-5), so
+    params is unchanged afterwards. With show=True, prints name, shape, relative error and verdict.
+    Returns dict name -> relative error (float).
+    """
+    point = {name: np.array(value, dtype=np.float64) for name, value in params.items()}
+    errors = {}
+    for name, analytic in grads.items():
+        numerical = numerical_gradient(lambda value, name=name: loss_of_params({**point, name: value}), point[name], h)
+        errors[name] = relative_error(analytic, numerical)
+    if show:
+        print(gradient_check_table(errors, point))
+    return errors
+
+
+def gradient_check_table(errors, params):
+    """The table gradient_check prints: one row per name of errors, with params[name]'s shape.
+
+    errors: dict name -> relative error; params: dict name -> array. Returns a multi-line string.
+    """
+    rows = [f"{'parameter':<12}{'shape':<14}{'relative error':>16}  verdict"]
+    for name, error in errors.items():
+        shape = str(tuple(np.shape(params[name])))
+        rows.append(f"{name:<12}{shape:<14}{error:>16.2e}  {gradcheck_verdict(error)}")
+    return "\n".join(rows)
