@@ -1,8 +1,21 @@
-"""What every check shares: run a student's function on a case, judge the outcome, explain a failure.
+"""What every check shares: call a student's function, judge what happened, explain a failure.
 
 A check raises `CheckFailed` (an `AssertionError`) whose message gives, in this order: the case, what
-came back, what was expected, and the likely cause; when the student's output matches the output of a
-known mistake from `autograde_tests.mistakes`, the message names that mistake.
+came back, what was expected, and the likely cause; when the student's code behaves like a known mistake
+from the notebook's catalogue (`autograde_tests.mistakes`), the message names that mistake, and when it
+fails because another graded function of the student's that it calls is wrong, it says that instead.
+
+Three rules hold everything together:
+
+- `call_student` is the one place where a student's function is called. It returns an `Outcome`, plain
+  data (values, error names and messages, warnings, stderr, which arguments changed), so that grading
+  can run the call in another process without anything else changing.
+- `check_with` is the one engine every check runs on: it walks the cases, asks an *inspector* for a
+  `Verdict` on each, and on the first failure matches the catalogue. `by_value` is the inspector that
+  compares with the course's reference; checks that judge a result by its properties (random draws,
+  training runs) write their own inspector and get the same mistake matching.
+- A result must be what the exercise asks for: an array where the reference returns an array, floats
+  where it returns floats, a tuple or dict with the same parts; `compare` says which part differs.
 
 Nothing here writes to stderr, leaves warnings filters or NumPy error settings changed, or returns a
 value for a notebook cell to display: nbgrader gives a grade cell 0 for any stderr output and full
@@ -11,29 +24,47 @@ credit for some displayed values.
 
 import contextlib
 import copy
-import inspect
+import inspect as inspection
 import io
+import itertools
 import signal
+import textwrap
 import threading
 import traceback
+import types
 import warnings
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
-# Tolerances used unless a case says otherwise; float32 cases use FLOAT32_TOLERANCE.
+# Tolerances used unless a case says otherwise; float32 cases use FLOAT32_TOLERANCE. Every check of
+# the course compares numbers with these.
 FLOAT64_TOLERANCE = {"rtol": 1e-6, "atol": 1e-9}
 FLOAT32_TOLERANCE = {"rtol": 1e-4, "atol": 1e-6}
-# Seconds one call of a student's function may take before the check gives up on it.
+# Seconds one call of a student's function may take before the check gives up on it (a case may allow
+# more, for a training run).
 CALL_TIME_LIMIT = 5.0
+# nbgrader's Validate cuts every line at 90 characters, 4 of them its indent: messages wrap before that,
+# with room for the self-check's own indent.
+MESSAGE_WIDTH = 80
+# A generator is read to at most this many items: one that never ends must not hang the check.
+MAX_YIELDED_ITEMS = 10_000
 
 _PACKAGE_DIR = str(Path(__file__).resolve().parent)
+
+# Set by a grader (never by a notebook) so that the random hidden cases are drawn from a seed students
+# have never seen; None means the seeds printed in the messages.
+_grading_secret = None
 
 
 class CheckFailed(AssertionError):
     """A check's verdict that the student's code is not right yet; the message says why."""
+
+    def _render_traceback_(self):
+        # IPython shows this instead of a traceback: the student reads the message, not the grader's code.
+        return str(self).splitlines()
 
 
 class _TimeLimitExceeded(BaseException):
@@ -42,25 +73,68 @@ class _TimeLimitExceeded(BaseException):
 
 
 @dataclass(frozen=True)
+class Step:
+    """Something to do with what a call returned: call it, call one of its methods, or read an attribute.
+
+    A case with steps judges the tuple of the steps' results instead of the returned object, which may
+    be a function or an object (a `predict` closure, an `EarlyStopping`) that is not data.
+    """
+
+    method: str | None = None
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+    attribute: str | None = None
+
+    @classmethod
+    def call(cls, *args, **kwargs):
+        return cls(None, args, kwargs)
+
+    @classmethod
+    def call_method(cls, name, *args, **kwargs):
+        return cls(name, args, kwargs)
+
+    @classmethod
+    def read(cls, name):
+        return cls(attribute=name)
+
+    def apply(self, target):
+        if self.attribute is not None:
+            return getattr(target, self.attribute)
+        function = target if self.method is None else getattr(target, self.method)
+        return function(*copy.deepcopy(self.args), **copy.deepcopy(self.kwargs))
+
+
+@dataclass(frozen=True)
 class Case:
     """One call of the function under test.
 
     args/kwargs: the arguments, never handed to the student's code itself (it gets deep copies).
     label: how the failure message shows the inputs; by default each argument's name and value.
-    hint: the likely cause to report when this case fails and no known mistake explains it.
+    hint: the likely cause to report when this case fails with a wrong value and no known mistake
+        explains it; `hint_where` (a boolean array shaped like the result) narrows it to wrong values
+        that all lie where it is True, such as the entries where z == 0.
+    updates: names of arguments the function documents updating in place: they are judged after the
+        call against the reference's update of copies, and the return value is not judged.
+    steps: see `Step`. consume: the result is an iterator; judge the list of what it yields.
+    time_limit: seconds this call may take, when CALL_TIME_LIMIT is not enough.
     """
 
     args: tuple
     kwargs: dict = field(default_factory=dict)
     label: str = ""
     hint: str = ""
+    hint_where: object = None
     rtol: float | None = None
     atol: float | None = None
+    updates: tuple[str, ...] = ()
+    steps: tuple[Step, ...] = ()
+    consume: bool = False
+    time_limit: float | None = None
 
 
 @dataclass(frozen=True)
 class Mistake:
-    """A realistic wrong implementation, named and explained, that checks recognise by its output."""
+    """A realistic wrong implementation, named and explained, that checks recognise by its behaviour."""
 
     name: str
     explanation: str
@@ -69,24 +143,69 @@ class Mistake:
 
 @dataclass
 class Outcome:
-    """Everything observed while calling a function once."""
+    """Everything observed while calling a function once: plain data, whichever process made the call.
+
+    updated: the arguments named in the case's `updates`, as they were after the call.
+    generators_used: the Generator arguments the call drew from.
+    lazy: the function returned an iterator (a generator), which `consume` read into `value`.
+    """
 
     value: object = None
-    error: BaseException | None = None
+    error_type: str = ""
+    error_message: str = ""
     error_line: str = ""
     warnings: tuple[str, ...] = ()
     stderr: str = ""
     mutated: tuple[str, ...] = ()
+    updated: dict = field(default_factory=dict)
     timed_out: bool = False
+    used_global_random: bool = False
+    generators_used: tuple[str, ...] = ()
+    lazy: bool = False
 
 
 @dataclass(frozen=True)
 class Problem:
-    """What is wrong with one outcome. `kind` groups problems so that mistakes can be matched."""
+    """What is wrong with one outcome. `kind` groups problems so that mistakes can be matched.
+
+    differs: for a wrong array, where it differs (a boolean array), so that a case's hint can tell
+    whether it is about these entries.
+    """
 
     kind: str
     lines: tuple[str, ...]
     cause: str = ""
+    differs: object = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """An inspector's judgement of one case: the problem (None when the case passes) and its symptom,
+    what a catalogued mistake must share with the student's code to be named (an Outcome, a number,
+    anything comparable with `same_symptom`)."""
+
+    problem: Problem | None
+    symptom: object = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Seeds of the random hidden cases
+
+
+def set_grading_secret(secret):
+    """Draw every random hidden case from `secret` as well as the check's own seed (None: printed seeds)."""
+    global _grading_secret
+    _grading_secret = secret
+
+
+def case_rng(seed):
+    """The Generator a check draws its random cases from."""
+    return np.random.default_rng(seed if _grading_secret is None else [int(_grading_secret), seed])
+
+
+def seed_text(seed):
+    """How a message names the Generator of `case_rng(seed)`."""
+    return f"default_rng({seed})" if _grading_secret is None else "the grader's secret seed"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -95,13 +214,12 @@ class Problem:
 
 def format_value(value, precision=4, threshold=24):
     """A short, readable rendering of a number, an array or anything else."""
-    if isinstance(value, np.ndarray) or isinstance(value, np.generic):
+    if isinstance(value, np.ndarray | np.generic):
         array = np.asarray(value)
         if array.ndim == 0:
             return _format_scalar(array.item(), precision)
-        text = np.array2string(
-            array, precision=precision, threshold=threshold, edgeitems=3, separator=", ", suppress_small=False
-        )
+        text = np.array2string(array, precision=precision, threshold=threshold, edgeitems=3, separator=", ",
+                               suppress_small=False, max_line_width=MESSAGE_WIDTH - 14)
         shape_note = f"  (shape {array.shape}, {array.dtype})" if array.size > threshold else ""
         return text.replace("\n", "\n           ") + shape_note
     if isinstance(value, float | int | bool):
@@ -124,6 +242,24 @@ def _format_scalar(value, precision):
     return repr(value)
 
 
+def describe(value):
+    """What kind of thing a value is, in words: "a list of 3 items", "an array of booleans, shape (4,)"."""
+    if isinstance(value, np.ndarray):
+        return f"an array of {_dtype_words(value.dtype)}, shape {value.shape}"
+    if isinstance(value, list | tuple):
+        return f"a {type(value).__name__} of {len(value)} items"
+    if isinstance(value, Mapping):
+        return f"a dict with keys {sorted(map(str, value))}"
+    if value is None:
+        return "None"
+    return f"{format_value(value)} (type {type(value).__name__})"
+
+
+def _dtype_words(dtype):
+    return {"b": "booleans", "i": "integers", "u": "integers", "f": "floats", "c": "complex numbers"}.get(
+        dtype.kind, f"{dtype} values")
+
+
 def describe_case(case, parameter_names):
     """The case's label, or `name = value` for each argument."""
     if case.label:
@@ -133,19 +269,35 @@ def describe_case(case, parameter_names):
     return ", ".join(parts)
 
 
-def failure_message(function_name, case_text, problem, known_mistake=None):
-    """The text a student reads: the case, got/expected (or what went wrong), the likely cause."""
-    lines = [f"{function_name} failed on {case_text}:"]
-    lines += [f"  {line}" for line in problem.lines]
-    if known_mistake is not None:
-        lines.append(f"  Known mistake, {known_mistake.name}: {known_mistake.explanation}")
+def _wrap(text, indent, subsequent):
+    """Lines of `text` no wider than MESSAGE_WIDTH; lines already short enough (arrays) stay as they are."""
+    lines = []
+    for line in text.split("\n"):
+        line = indent + line
+        if len(line) <= MESSAGE_WIDTH:
+            lines.append(line)
+        else:
+            lines += textwrap.wrap(line, MESSAGE_WIDTH, subsequent_indent=subsequent, break_on_hyphens=False)
+    return lines
+
+
+def failure_message(function_name, case_text, problem, known_mistake=None, note=None):
+    """The text a student reads: the case, got/expected (or what went wrong), then the likely cause, the
+    known mistake, or a `note` that replaces both (such as "a function it calls is wrong")."""
+    lines = _wrap(f"{function_name} failed on {case_text}:", "", "    ")
+    for line in problem.lines:
+        lines += _wrap(line, "  ", "           ")
+    if note is not None:
+        lines += _wrap(note, "  ", "    ")
+    elif known_mistake is not None:
+        lines += _wrap(f"Known mistake, {known_mistake.name}: {known_mistake.explanation}", "  ", "    ")
     elif problem.cause:
-        lines.append(f"  Likely cause: {problem.cause}")
+        lines += _wrap(f"Likely cause: {problem.cause}", "  ", "    ")
     return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------------------------------
-# Running
+# Calling the student's code: call_student is the only place that does
 
 
 @contextlib.contextmanager
@@ -173,7 +325,12 @@ def _time_limit(seconds):
 
 
 def same_value(a, b):
-    """Exact equality of arguments before and after a call (arrays, dicts, lists, scalars; nan == nan)."""
+    """Exact equality of arguments before and after a call (arrays, dicts, lists, scalars; nan == nan).
+
+    A Generator counts as unchanged: drawing from the `rng` it is given is what a function should do.
+    """
+    if isinstance(a, np.random.Generator) and isinstance(b, np.random.Generator):
+        return True
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         return (
             isinstance(a, np.ndarray)
@@ -199,142 +356,322 @@ def _student_line(error):
         return ""
     frame = frames[-1]
     place = "your code" if frame.filename.startswith("<") or "ipykernel" in frame.filename else frame.filename
-    return f"line {frame.lineno} of {place}: {(frame.line or '').strip()}"
+    text = (frame.line or "").strip()
+    return f"line {frame.lineno} of {place}" + (f": {text}" if text else "")
 
 
-def run(fn, case, parameter_names):
-    """Call `fn` on deep copies of the case's arguments and record everything that happened.
+def _global_random_fingerprint():
+    state = np.random.get_state(legacy=False)
+    return state["state"]["key"].tobytes(), state["state"]["pos"], state["has_gauss"], state["gauss"]
+
+
+def call_student(fn, case, parameter_names):
+    """Call the student's `fn` on deep copies of the case's arguments and record everything that happened.
 
     Warnings are recorded (NumPy overflow, division by zero and invalid results become warnings for the
     call, as by default, whatever the student set with np.seterr; underflow to 0 stays ignored), text
-    written to stderr is captured, and the copies are compared with the originals afterwards.
+    written to stderr is captured, NumPy's global random state is restored if the call used it, and the
+    copies are compared with the originals afterwards. A student function that lives elsewhere (another
+    process) provides `call_student_remotely(case, parameter_names)` with the same result.
     """
+    remote = getattr(fn, "call_student_remotely", None)
+    if remote is not None:
+        return remote(case, parameter_names)
     args = copy.deepcopy(case.args)
     kwargs = copy.deepcopy(case.kwargs)
     outcome = Outcome()
     stderr = io.StringIO()
     numpy_errors = np.errstate(over="warn", divide="warn", invalid="warn", under="ignore")
+    global_state = np.random.get_state()
+    before = _global_random_fingerprint()
     with warnings.catch_warnings(record=True) as caught, numpy_errors:
         warnings.simplefilter("always")
         with contextlib.redirect_stderr(stderr):
             try:
-                with _time_limit(CALL_TIME_LIMIT):
-                    outcome.value = fn(*args, **kwargs)
+                with _time_limit(case.time_limit or CALL_TIME_LIMIT):
+                    value = fn(*args, **kwargs)
+                    if case.consume and isinstance(value, Iterator):
+                        outcome.lazy = True
+                        value = list(itertools.islice(value, MAX_YIELDED_ITEMS))
+                    elif case.consume and isinstance(value, list | tuple):
+                        value = list(value)
+                    for_steps = value
+                    if case.steps:
+                        value = tuple(step.apply(for_steps) for step in case.steps)
+                    outcome.value = value
             except _TimeLimitExceeded:
                 outcome.timed_out = True
             except (Exception, SystemExit) as error:  # the student's error is the verdict, not a crash
-                outcome.error = error
+                outcome.error_type = type(error).__name__
+                outcome.error_message = str(error)
                 outcome.error_line = _student_line(error)
-    outcome.warnings = tuple(f"{w.category.__name__}: {w.message}" for w in caught)
+    outcome.used_global_random = _global_random_fingerprint() != before
+    np.random.set_state(global_state)
+    outcome.warnings = tuple(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
     outcome.stderr = stderr.getvalue()
     names = list(parameter_names) + list(case.kwargs)
-    before = list(case.args) + list(case.kwargs.values())
-    after = list(args) + list(kwargs.values())
-    outcome.mutated = tuple(n for n, b, a in zip(names, before, after) if not same_value(b, a))
+    originals = list(case.args) + list(case.kwargs.values())
+    copies = list(args) + list(kwargs.values())
+    outcome.mutated = tuple(n for n, b, a in zip(names, originals, copies)
+                            if n not in case.updates and not same_value(b, a))
+    outcome.updated = {n: a for n, a in zip(names, copies) if n in case.updates}
+    outcome.generators_used = tuple(n for n, b, a in zip(names, originals, copies) if isinstance(b, np.random.Generator)
+                                    and b.bit_generator.state != a.bit_generator.state)
     return outcome
 
 
+def call_reference(reference, case, parameter_names):
+    """The course's answer for a case: (returned value or step results, {updated argument: value after})."""
+    args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        value = reference(*args, **kwargs)
+        if case.consume:
+            value = list(value)
+        if case.steps:
+            value = tuple(step.apply(value) for step in case.steps)
+    names = list(parameter_names) + list(case.kwargs)
+    updated = {n: a for n, a in zip(names, list(args) + list(kwargs.values())) if n in case.updates}
+    return value, updated
+
+
+def _referenced_names(fn):
+    """Global names the student's function (and the student's own helper functions it uses) refer to."""
+    remote = getattr(fn, "referenced_names", None)
+    if remote is not None:
+        return set(remote())
+    names, seen, pending = set(), set(), [fn]
+    while pending:
+        function = pending.pop()
+        code = getattr(function, "__code__", None)
+        if code is None or code in seen:
+            continue
+        seen.add(code)
+        codes = [code]
+        while codes:
+            current = codes.pop()
+            names.update(current.co_names)
+            codes += [c for c in current.co_consts if isinstance(c, types.CodeType)]
+        namespace = getattr(function, "__globals__", {})
+        pending += [namespace[n] for n in code.co_names if isinstance(namespace.get(n), types.FunctionType)
+                    and namespace[n].__module__ == function.__module__]
+    return names
+
+
+def _sibling(fn, name):
+    """The student's function called `name`, from the same notebook as `fn`, or None."""
+    remote = getattr(fn, "sibling", None)
+    if remote is not None:
+        return remote(name)
+    candidate = getattr(fn, "__globals__", {}).get(name)
+    return candidate if callable(candidate) else None
+
+
 # ---------------------------------------------------------------------------------------------
-# Judging
+# Judging results
 
 
-def _is_numeric_array(array):
-    return array.dtype.kind in "biuf"
+def _is_number(value):
+    return (isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool | np.bool_)) or (
+        isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf")
 
 
-def compare_values(got, expected, rtol, atol):
-    """A Problem when `got` differs from `expected` (type, shape, non-finite entries, values), else None.
+def _is_integer(value):
+    return (isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)) or (
+        isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iu")
 
-    A scalar expected value accepts Python numbers, NumPy scalars and 0-d arrays; an array expected value
-    accepts any array-like of the same shape. Booleans count as 0 and 1.
+
+def _got(path, text):
+    return f"{path}: got      {text}" if path else f"got      {text}"
+
+
+def _expected(path, text):
+    return f"{path}: expected {text}" if path else f"expected {text}"
+
+
+def _part_lines(path, got, expected, extra=()):
+    return (_got(path, format_value(got)), _expected(path, format_value(expected))) + extra
+
+
+def compare(got, expected, rtol, atol, path=""):
+    """A Problem when `got` is not what `expected` is (kind, parts, dtype, shape, finiteness, values).
+
+    The demands come from the reference's result: a tuple needs a tuple (or list) with as many parts, a
+    dict the same keys, an array a NumPy array (floats where the reference gives floats), an int an
+    integer, a float any number. `path` names the part being compared ("dW", "params['W1']").
     """
-    expected_array = np.asarray(expected)
-    shown = ("got      " + format_value(got), "expected " + format_value(expected))
-    if got is None:
-        return Problem("none", ("got      None", "expected " + format_value(expected)),
+    if got is None and expected is not None:
+        return Problem("none", (_got(path, "None"), _expected(path, describe(expected))),
                        "the function returns None: is a `return` statement missing?")
-    try:
-        got_array = np.asarray(got)
-    except Exception:
-        got_array = np.asarray(None)
-    if not _is_numeric_array(got_array):
-        return Problem("type", (f"got      {format_value(got)} (type {type(got).__name__})",
-                                "expected " + format_value(expected)),
-                       "the result should be numbers (a NumPy array or a float).")
-    if expected_array.ndim == 0 and got_array.ndim != 0:
-        return Problem("shape", (f"got      an array of shape {got_array.shape}: {format_value(got_array)}",
-                                 "expected a single number: " + format_value(expected)),
-                       "return one number, not an array: check the shapes going into the dot product.")
-    if got_array.shape != expected_array.shape:
-        return Problem("shape", (f"got      shape {got_array.shape}: {format_value(got_array)}",
-                                 f"expected shape {expected_array.shape}: {format_value(expected)}"),
-                       "the output has the wrong shape: check which axes your product or sum runs over.")
-    got_float = got_array.astype(np.float64)
-    expected_float = expected_array.astype(np.float64)
-    bad = ~np.isfinite(got_float) & np.isfinite(expected_float)
-    if bad.any():
-        where = tuple(int(i) for i in np.argwhere(bad)[0]) if got_array.ndim else ()
-        return Problem("nonfinite", shown + (f"first non-finite entry at index {where}",),
-                       "nan or inf where the answer is finite: an overflow (exp of a large number) or 0/0.")
-    close = np.isclose(got_float, expected_float, rtol=rtol, atol=atol, equal_nan=True)
-    if not close.all():
-        detail = ()
-        if got_array.ndim and got_array.size > 1:
-            index = tuple(int(i) for i in np.argwhere(~close)[0])
-            detail = (f"first difference at index {index}: got {format_value(got_float[index])}, "
-                      f"expected {format_value(expected_float[index])} ({int((~close).sum())} of "
-                      f"{close.size} entries differ)",)
-        return Problem("value", shown + detail)
+    if isinstance(expected, tuple):
+        if not (isinstance(got, tuple | list) and len(got) == len(expected)):
+            return Problem("parts", (_got(path, describe(got)), _expected(path, f"a tuple of {len(expected)} items")),
+                           f"return the {len(expected)} results together, in the exercise's order.")
+        names = getattr(expected, "_part_names", None) or [f"part {i + 1}" for i in range(len(expected))]
+        for name, g, e in zip(names, got, expected):
+            problem = compare(g, e, rtol, atol, f"{path}{name}" if not path else f"{path}[{name}]")
+            if problem is not None:
+                return problem
+        return None
+    if isinstance(expected, Mapping):
+        if not isinstance(got, Mapping):
+            return Problem("type", (_got(path, describe(got)), _expected(path, "a dict")),
+                           "the exercise asks for a dict keyed like the parameters.")
+        if set(got) != set(expected):
+            missing, extra = sorted(set(expected) - set(got)), sorted(set(got) - set(expected))
+            return Problem("keys", (_got(path, f"keys {sorted(map(str, got))}"),
+                                    _expected(path, f"keys {sorted(map(str, expected))}")),
+                           (f"missing {missing}" if missing else "") + ("; " if missing and extra else "")
+                           + (f"unexpected {extra}" if extra else "") + ".")
+        for key in expected:
+            problem = compare(got[key], expected[key], rtol, atol, f"{path}[{key!r}]")
+            if problem is not None:
+                return problem
+        return None
+    if isinstance(expected, list):
+        if not (isinstance(got, list | tuple) and len(got) == len(expected)):
+            return Problem("parts", (_got(path, describe(got)), _expected(path, f"{len(expected)} items")),
+                           "return one item for each one the exercise asks for.")
+        for i, (g, e) in enumerate(zip(got, expected)):
+            problem = compare(g, e, rtol, atol, f"{path}[{i}]" if path else f"item {i}")
+            if problem is not None:
+                return problem
+        return None
+    if isinstance(expected, np.ndarray):
+        return _compare_arrays(got, expected, rtol, atol, path)
+    if _is_number(expected) or isinstance(expected, float):
+        return _compare_numbers(got, expected, rtol, atol, path)
+    if not same_value(got, expected):
+        return Problem("value", _part_lines(path, got, expected))
     return None
 
 
-def judge(outcome, expected, case, tolerance):
-    """The first Problem with an outcome, in the order a student should fix them, or None."""
-    return behaviour_problem(outcome) or compare_values(outcome.value, expected, **tolerance)
+def _compare_numbers(got, expected, rtol, atol, path):
+    want_int = _is_integer(expected)
+    if isinstance(got, np.ndarray) and got.ndim > 0:
+        return Problem("shape", (_got(path, f"{describe(got)}: {format_value(got)}"),
+                                 _expected(path, "a single number: " + format_value(expected))),
+                       "return one number, not an array: check which axes your sums or products run over.")
+    if isinstance(got, bool | np.bool_) or (isinstance(got, np.ndarray) and got.dtype.kind == "b"):
+        return Problem("dtype", (_got(path, f"the boolean {format_value(got)}"),
+                                 _expected(path, f"the {'integer' if want_int else 'number'} {format_value(expected)}")),
+                       "a comparison gives a boolean; the exercise asks for a number, so convert it.")
+    if want_int and not _is_integer(got):
+        if _is_number(got):
+            return Problem("dtype", (_got(path, describe(got)), _expected(path, f"the integer {expected}")),
+                           "the exercise asks for an integer (int), not a float: convert the result.")
+    if not _is_number(got):
+        return Problem("type", (_got(path, describe(got)), _expected(path, "a number: " + format_value(expected))),
+                       "the result should be one number (a Python or NumPy number).")
+    got_float, expected_float = float(got), float(expected)
+    if not np.isfinite(got_float) and np.isfinite(expected_float):
+        return Problem("nonfinite", _part_lines(path, got, expected),
+                       "nan or inf where the answer is finite: an overflow (exp of a large number) or 0/0.")
+    if not np.isclose(got_float, expected_float, rtol=rtol, atol=atol, equal_nan=True):
+        return Problem("value", _part_lines(path, got, expected))
+    return None
+
+
+def _compare_arrays(got, expected, rtol, atol, path):
+    if not isinstance(got, np.ndarray):
+        return Problem("type", (_got(path, describe(got)), _expected(path, f"a NumPy array of shape {expected.shape}")),
+                       "the exercise asks for a NumPy array: a list has no .shape and no elementwise "
+                       "arithmetic (list * 2 repeats it). Build the result from NumPy operations, or "
+                       "turn it into an array before returning it.")
+    if got.dtype.kind not in "biuf":
+        return Problem("type", (_got(path, describe(got)), _expected(path, _dtype_words(expected.dtype))),
+                       "the result should be numbers.")
+    if expected.dtype.kind in "iuf" and got.dtype.kind == "b":
+        return Problem("dtype", (_got(path, f"{_dtype_words(got.dtype)}: {format_value(got)}"),
+                                 _expected(path, f"{_dtype_words(expected.dtype)}: {format_value(expected)}")),
+                       "a boolean array breaks later arithmetic (True - False raises a TypeError in NumPy): "
+                       f"the exercise asks for {_dtype_words(expected.dtype)}, so convert the booleans.")
+    if expected.dtype.kind == "f" and got.dtype.kind in "iu":
+        return Problem("dtype", (_got(path, f"{_dtype_words(got.dtype)}: {format_value(got)}"),
+                                 _expected(path, f"floats: {format_value(expected)}")),
+                       "the exercise asks for floats; an integer array cannot hold fractions (storing 0.5 "
+                       "in it stores 0), so later steps go wrong silently.")
+    if got.shape != expected.shape:
+        return Problem("shape", (_got(path, f"shape {got.shape}: {format_value(got)}"),
+                                 _expected(path, f"shape {expected.shape}: {format_value(expected)}")),
+                       "the output has the wrong shape: check which axes your products and sums run over.")
+    got_float, expected_float = got.astype(np.float64), expected.astype(np.float64)
+    bad = ~np.isfinite(got_float) & np.isfinite(expected_float)
+    if bad.any():
+        where = tuple(int(i) for i in np.argwhere(bad)[0]) if got.ndim else ()
+        return Problem("nonfinite", _part_lines(path, got, expected, (f"first non-finite entry at index {where}",)),
+                       "nan or inf where the answer is finite: an overflow (exp of a large number) or 0/0.",
+                       differs=bad)
+    close = np.isclose(got_float, expected_float, rtol=rtol, atol=atol, equal_nan=True)
+    if close.all():
+        return None
+    detail = ()
+    if got.ndim and got.size > 1:
+        index = tuple(int(i) for i in np.argwhere(~close)[0])
+        detail = (f"{path + ' differs' if path else 'first difference'} at index {index}: got "
+                  f"{format_value(got_float[index])}, expected {format_value(expected_float[index])} "
+                  f"({int((~close).sum())} of {close.size} entries differ)",)
+    return Problem("value", _part_lines(path, got, expected, detail), differs=~close)
+
+
+class Parts(tuple):
+    """A reference's tuple result whose parts have names, so that messages say "dW differs"."""
+
+    def __new__(cls, values, names):
+        parts = super().__new__(cls, values)
+        parts._part_names = tuple(names)
+        return parts
 
 
 def behaviour_problem(outcome):
-    """The first Problem with how a call behaved (time limit, error, in-place change, warning, stderr), or None.
-
-    `judge` starts with it; a check that judges the returned value its own way (by its statistics, say)
-    calls it directly, so that these verdicts read the same in every check.
-    """
+    """The first Problem with how a call behaved (time limit, error, in-place change, NumPy's global random
+    state, warning, stderr), or None. Every inspector starts with it, so these verdicts read the same in
+    every check."""
     if outcome.timed_out:
-        return Problem("timeout", (f"did not finish within {CALL_TIME_LIMIT:g} s",),
+        return Problem("timeout", ("did not finish within the time limit",),
                        "an infinite loop, or a Python loop over a large array where one NumPy expression "
                        "would do.")
-    if isinstance(outcome.error, NotImplementedError):
+    if outcome.error_type == "NotImplementedError":
         return Problem("not_implemented", ("raised NotImplementedError",),
                        "this exercise is not done yet: replace `raise NotImplementedError()` with your code.")
-    if outcome.error is not None:
-        lines = (f"raised   {type(outcome.error).__name__}: {outcome.error}",)
+    if outcome.error_type:
+        lines = (f"raised   {outcome.error_type}: {outcome.error_message}",)
         if outcome.error_line:
             lines += (f"at       {outcome.error_line}",)
-        return Problem("error", lines, _error_cause(outcome.error))
+        return Problem("error", lines, _error_cause(outcome.error_type, outcome.error_message))
     if outcome.mutated:
         names = ", ".join(f"`{n}`" for n in outcome.mutated)
         return Problem("mutated", (f"changed its argument {names} in place",),
-                       "the caller's array must stay as it was: compute into a new array (np.where, "
-                       "np.maximum, arithmetic) or work on a .copy().")
+                       "the caller's data must stay as it was: compute the result into a new array (or "
+                       "work on a copy) instead of assigning into the argument.")
+    if outcome.used_global_random:
+        return Problem("global_random", ("drew random numbers from NumPy's global random state (np.random.*)",),
+                       "take every random number from the rng argument: np.random's functions share one "
+                       "hidden state, so the result depends on whatever ran before.")
     if outcome.warnings:
-        return Problem("warning", ("warned   " + "; ".join(dict.fromkeys(outcome.warnings)),),
+        return Problem("warning", ("warned   " + "; ".join(outcome.warnings),),
                        "a correct solution computes this without warnings, and nbgrader scores a test cell "
-                       "that prints a warning as 0. Rewrite the computation so nothing overflows or "
-                       "divides by zero.")
+                       "that prints a warning as 0. Find the operation that overflows or divides by zero.")
     if outcome.stderr:
         return Problem("stderr", ("printed to stderr: " + outcome.stderr.strip()[:200],),
                        "nbgrader scores a test cell with stderr output as 0: remove prints to sys.stderr.")
     return None
 
 
-def _error_cause(error):
-    text = str(error)
-    if isinstance(error, ValueError) and ("matmul" in text or "aligned" in text or "broadcast" in text):
+def _error_cause(error_type, text):
+    if error_type == "ValueError" and "truth value of an array" in text:
+        return ("Python's `if`, `and`, `or`, `max` and `min` look at one value at a time and cannot decide for "
+                "a whole array: use NumPy's elementwise functions and comparisons instead.")
+    if error_type == "ValueError" and ("matmul" in text or "aligned" in text or "broadcast" in text):
         return "the shapes do not fit together: write each array's shape next to the product and check the order."
-    if isinstance(error, NameError):
+    if error_type == "NameError":
         return "a name is used before it is defined (a typo, or a cell above that was not run)."
-    if isinstance(error, TypeError) and "argument" in text:
+    if error_type == "TypeError" and "argument" in text:
         return "the function's parameters differ from the exercise's signature."
+    if error_type == "UnboundLocalError":
+        return "a variable is read before the line that assigns it runs (check every branch)."
+    if error_type == "RecursionError":
+        return "the function calls itself without end: is a name shadowing the one you meant?"
     return "read the error and the line it points to."
 
 
@@ -346,79 +683,248 @@ def tolerance_for(case):
             "atol": case.atol if case.atol is not None else base["atol"]}
 
 
-def _matches(problem, outcome, mistake_problem, mistake_outcome, tolerance):
-    """Whether a mistake's behaviour on a case is the student's behaviour there."""
-    if mistake_problem is None or mistake_problem.kind != problem.kind:
-        return False
-    if problem.kind == "error":
-        return type(outcome.error) is type(mistake_outcome.error)
-    if problem.kind == "mutated":
-        return outcome.mutated == mistake_outcome.mutated
-    if problem.kind == "warning":
-        return set(outcome.warnings) == set(mistake_outcome.warnings)
-    if problem.kind in ("value", "nonfinite", "shape"):
-        try:
-            got, theirs = np.asarray(outcome.value, dtype=float), np.asarray(mistake_outcome.value, dtype=float)
-        except (TypeError, ValueError):
+def same_structure(a, b, rtol=1e-6, atol=1e-9):
+    """Whether two results are the same up to tolerance: the same kinds of things with close numbers."""
+    if isinstance(a, Mapping) or isinstance(b, Mapping):
+        return (isinstance(a, Mapping) and isinstance(b, Mapping) and set(a) == set(b)
+                and all(same_structure(a[k], b[k], rtol, atol) for k in a))
+    if isinstance(a, list | tuple) or isinstance(b, list | tuple):
+        return (type(a) is type(b) and len(a) == len(b)
+                and all(same_structure(x, y, rtol, atol) for x, y in zip(a, b)))
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)) or a.shape != b.shape:
             return False
-        return got.shape == theirs.shape and bool(np.allclose(got, theirs, equal_nan=True, **tolerance))
-    return True
+        if a.dtype.kind != b.dtype.kind and not (a.dtype.kind in "iu" and b.dtype.kind in "iu"):
+            return False
+        if a.dtype.kind not in "biufc":
+            return bool(np.array_equal(a, b))
+        return bool(np.allclose(a.astype(float), b.astype(float), rtol=rtol, atol=atol, equal_nan=True))
+    if isinstance(a, bool | np.bool_) or isinstance(b, bool | np.bool_):
+        return isinstance(a, bool | np.bool_) and isinstance(b, bool | np.bool_) and bool(a) == bool(b)
+    if _is_number(a) and _is_number(b):
+        return _is_integer(a) == _is_integer(b) and bool(np.isclose(float(a), float(b), rtol=rtol, atol=atol,
+                                                                    equal_nan=True))
+    return same_value(a, b)
 
 
-def find_known_mistake(problem, outcome, case, mistakes, parameter_names, expected, passed=()):
-    """The first catalogued mistake that behaves like the student's code, if any.
+def same_outcome(a, b):
+    """Whether two calls behaved alike: the same error, warnings, in-place changes and results."""
+    return (a.error_type == b.error_type and a.timed_out == b.timed_out and set(a.warnings) == set(b.warnings)
+            and a.mutated == b.mutated and a.used_global_random == b.used_global_random
+            and a.generators_used == b.generators_used
+            and bool(a.stderr) == bool(b.stderr) and same_structure(a.value, b.value)
+            and same_structure(a.updated, b.updated))
 
-    It must fail `case` the way the student's code does and pass every case in `passed` (as the student's
-    code did): a mistake that would have failed earlier is not the student's mistake, even when the two
-    outputs happen to agree here (0/1 outputs often do).
+
+def same_symptom(a, b):
+    """Whether a mistake's symptom is the student's: outcomes alike, floats within 3%, else equal.
+
+    Measured symptoms (a ratio of standard deviations, a fraction of weights) of two random draws of the
+    sizes the checks use differ by far less than 3%, while distinct mistakes differ by more.
     """
+    if isinstance(a, Outcome) and isinstance(b, Outcome):
+        return same_outcome(a, b)
+    if isinstance(a, float) and isinstance(b, float):
+        return bool(np.isclose(a, b, rtol=0.03, atol=0.0))
+    return same_structure(a, b) if isinstance(a, np.ndarray | tuple | list | dict) else a == b
+
+
+def _judge_value(outcome, expected, expected_updates, case):
     tolerance = tolerance_for(case)
-    for mistake in mistakes:
-        mistake_outcome = run(mistake.fn, case, parameter_names)
-        mistake_problem = judge(mistake_outcome, expected, case, tolerance)
-        if _matches(problem, outcome, mistake_problem, mistake_outcome, tolerance) and all(
-            _passes(mistake.fn, earlier, parameter_names, earlier_expected) for earlier, earlier_expected in passed
-        ):
-            return mistake
-    return None
+    problem = behaviour_problem(outcome)
+    if problem is not None:
+        return problem
+    for name, want in expected_updates.items():
+        problem = compare(outcome.updated[name], want, path=name, **tolerance)
+        if problem is not None:
+            return problem
+    if case.updates:
+        return None
+    return compare(outcome.value, expected, **tolerance)
 
 
-def _passes(fn, case, parameter_names, expected):
-    return judge(run(fn, case, parameter_names), expected, case, tolerance_for(case)) is None
+def by_value(reference, parameter_names=None):
+    """The inspector of checks that compare with the reference: it calls both on copies of the case.
+
+    Behaviour first (errors, warnings, in-place changes), then the updated arguments (for a case with
+    `updates`) or the result, part by part. The symptom is the whole Outcome, so that a mistake is named
+    only when it behaves exactly like the student's code.
+    """
+    names = list(parameter_names or inspection.signature(reference).parameters)
+
+    def inspect(fn, case):
+        expected, expected_updates = call_reference(reference, case, names)
+        outcome = call_student(fn, case, names)
+        problem = _judge_value(outcome, expected, expected_updates, case)
+        if problem is not None and case.updates and problem.kind == "value":
+            problem = _not_updated(problem, outcome, case, names) or problem
+        return Verdict(problem, outcome)
+
+    inspect.parameter_names = names
+    return inspect
+
+
+def _not_updated(problem, outcome, case, names):
+    """A clearer Problem when an argument that should have been updated in place still holds its old values."""
+    originals = dict(zip(names, case.args)) | case.kwargs
+    stale = [n for n in case.updates if same_value(outcome.updated[n], originals[n])]
+    if not stale:
+        return None
+    return Problem("not_updated", problem.lines + (f"`{stale[0]}` still holds the values it had before the call",),
+                   f"the exercise updates the caller's `{stale[0]}` in place: change its arrays, or store new "
+                   "arrays under its keys. A new dict made inside the function is lost when it returns.")
 
 
 # ---------------------------------------------------------------------------------------------
-# Checks
+# The engine every check runs on
+
+
+_NOTEBOOK_OF = {}
+_checking_dependency = set()
 
 
 def require_function(fn, function_name):
     """Fail clearly when the student's name is not bound to a function."""
     if not callable(fn):
-        raise CheckFailed(f"{function_name} should be a function, but it is {format_value(fn)} "
-                          f"(type {type(fn).__name__}). Run the cell that defines it, and keep its name.")
+        raise CheckFailed(failure_message(
+            function_name, "its definition", Problem("not_function", (f"{function_name} is {describe(fn)}",)),
+            note=f"{function_name} should be a function: run the cell that defines it, and keep its name."))
 
 
-def check_cases(fn, function_name, reference, cases: Sequence[Case], mistakes=()):
-    """Compare `fn` with `reference` on every case; raise CheckFailed at the first case that fails.
+def _hint_applies(case, problem):
+    if not case.hint or problem.kind not in ("value", "nonfinite"):
+        return False
+    if case.hint_where is None:
+        return True
+    return problem.differs is not None and np.shape(problem.differs) == np.shape(case.hint_where) and bool(
+        np.all(np.asarray(case.hint_where)[np.asarray(problem.differs)]))
 
-    Each case is run on copies of its arguments, with warnings, stderr, in-place changes and a time limit
-    watched. On success one line is printed (stdout) saying how many cases passed.
+
+def _failing_dependency(fn, function_name):
+    """(name, first lines of its failure) for a graded function of the same notebook that the student's
+    `fn` calls and that fails its own visible check, or None."""
+    notebook = _NOTEBOOK_OF.get(function_name)
+    if notebook is None or function_name in _checking_dependency:
+        return None
+    candidates = sorted((_referenced_names(fn) & set(notebook.checks)) - {function_name} - _checking_dependency)
+    for name in candidates:
+        sibling = _sibling(fn, name)
+        if sibling is None or sibling is fn:
+            continue
+        _checking_dependency.add(function_name)
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                notebook.checks[name](sibling)
+        except CheckFailed as failure:
+            return name, str(failure)
+        finally:
+            _checking_dependency.discard(function_name)
+    return None
+
+
+def _dependency_note(function_name, dependency, failure):
+    first = failure.splitlines()[0]
+    return (f"{function_name} calls your {dependency}, which does not pass its own check yet ({first.rstrip(':')}). "
+            f"Fix {dependency} first: {function_name} itself may well be right.")
+
+
+def check_with(fn, function_name, cases: Sequence[Case], inspect, mistakes=None, parameter_names=None, hint=""):
+    """Run `inspect(fn, case)` on every case; raise CheckFailed at the first case that fails.
+
+    On a failure: if the student's function calls another graded function of theirs that fails its own
+    check, the message says so and names no mistake; otherwise the first catalogued mistake whose
+    inspection fails the same case with the same kind of problem and the same symptom, and passes every
+    case the student passed, is named; otherwise the case's hint (if it applies), the check's `hint` (for
+    a wrong value), or the problem's own cause.
+    On success one line is printed (stdout) saying how many cases passed. `mistakes` defaults to the
+    catalogue of the notebook that declares `function_name`.
     """
     require_function(fn, function_name)
-    parameter_names = list(inspect.signature(reference).parameters)
+    if mistakes is None:
+        mistakes = catalogued_mistakes(function_name)
+    names = parameter_names or getattr(inspect, "parameter_names", [])
     passed = []
     for case in cases:
-        expected = reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
-        outcome = run(fn, case, parameter_names)
-        problem = judge(outcome, expected, case, tolerance_for(case))
-        if problem is None:
-            passed.append((case, expected))
+        verdict = inspect(fn, case)
+        if verdict.problem is None:
+            passed.append(case)
             continue
-        mistake = find_known_mistake(problem, outcome, case, mistakes, parameter_names, expected, passed)
-        if mistake is None and case.hint and problem.kind in ("value", "nonfinite", "warning", "shape"):
-            problem = Problem(problem.kind, problem.lines, case.hint)
-        raise CheckFailed(failure_message(function_name, describe_case(case, parameter_names), problem, mistake))
-    print(f"✓ {function_name}: {len(cases)} cases passed")
+        case_text = describe_case(case, names)
+        blamed = _failing_dependency(fn, function_name)
+        if blamed is not None:
+            raise CheckFailed(failure_message(function_name, case_text, verdict.problem,
+                                              note=_dependency_note(function_name, *blamed)))
+        mistake = _known_mistake(verdict, case, inspect, mistakes, passed)
+        problem = verdict.problem
+        if mistake is None and _hint_applies(case, problem):
+            problem = replace(problem, cause=case.hint)
+        elif mistake is None and hint and problem.kind in ("value", "nonfinite"):
+            problem = replace(problem, cause=hint)
+        raise CheckFailed(failure_message(function_name, case_text, problem, mistake))
+    print(f"✓ {function_name}: {len(cases)} case{'' if len(cases) == 1 else 's'} passed")
+
+
+def catalogued_mistakes(function_name):
+    """The known mistakes of a graded function, from its notebook's catalogue."""
+    notebook = _NOTEBOOK_OF.get(function_name)
+    return notebook.exercise(function_name).mistakes if notebook is not None else ()
+
+
+def _known_mistake(verdict, case, inspect, mistakes, passed):
+    for mistake in mistakes:
+        theirs = inspect(mistake.fn, case)
+        if (theirs.problem is not None and theirs.problem.kind == verdict.problem.kind
+                and same_symptom(verdict.symptom, theirs.symptom)
+                and all(inspect(mistake.fn, earlier).problem is None for earlier in passed)):
+            return mistake
+    return None
+
+
+def check_cases(fn, function_name, reference, cases: Sequence[Case], mistakes=None, hint=""):
+    """Compare `fn` with `reference` on every case (see `by_value` and `check_with`)."""
+    check_with(fn, function_name, cases, by_value(reference), mistakes, hint=hint)
+
+
+# ---------------------------------------------------------------------------------------------
+# Notebooks: each declares its exercises once
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """A graded function: its check, the course's reference, and its catalogue of known mistakes and
+    correct alternatives (written differently from the reference, all of which must pass)."""
+
+    name: str
+    check: Callable
+    reference: Callable
+    mistakes: tuple = ()
+    alternatives: tuple = ()
+
+
+class Notebook:
+    """The exercises of one notebook, in order. `checks` maps each graded name to its check.
+
+    catalogue: the notebook's module in `autograde_tests.mistakes`, with MISTAKES and ALTERNATIVES dicts
+    keyed by function name.
+    """
+
+    def __init__(self, notebook_id, exercises, catalogue):
+        self.notebook_id = notebook_id
+        self.exercises = tuple(
+            Exercise(name, check, reference, tuple(catalogue.MISTAKES.get(name, ())),
+                     tuple(catalogue.ALTERNATIVES.get(name, ())))
+            for name, check, reference in exercises)
+        self.checks = {e.name: e.check for e in self.exercises}
+        self._by_name = {e.name: e for e in self.exercises}
+        for exercise in self.exercises:
+            _NOTEBOOK_OF[exercise.name] = self
+
+    def exercise(self, name):
+        return self._by_name[name]
+
+
+# ---------------------------------------------------------------------------------------------
+# For notebooks
 
 
 def check_everything(checks, namespace):

@@ -6,12 +6,12 @@ with the same machinery as every graded check (`autograde_tests.core.check_cases
 
 import numpy as np
 
-from autograde_tests.core import Case, check_cases
-from autograde_tests.mistakes.nb00 import MISTAKES
+from autograde_tests.core import Case, Notebook, case_rng, check_cases, seed_text
+from autograde_tests.mistakes import nb00 as catalogue
 
 SEED = 0
 
-FORMULA_HINT = "the formula is F = C * 9 / 5 + 32: multiply first, then add 32."
+FORMULA_HINT = "the formula is F = C × 9/5 + 32: multiply first, then add 32."
 
 
 def celsius_to_fahrenheit(c):
@@ -30,11 +30,11 @@ def _visible_cases():
 
 
 def _hidden_cases():
-    rng = np.random.default_rng(SEED)
+    rng = case_rng(SEED)
     temperatures = rng.uniform(-30.0, 45.0, size=(3, 4))
     return [
         Case((0,), hint="an int argument works the same way as a float."),
-        Case((temperatures,), label=f"c = uniform(-30, 45) of shape (3, 4) from default_rng({SEED})",
+        Case((temperatures,), label=f"c = uniform(-30, 45) of shape (3, 4) from {seed_text(SEED)}",
              hint="every entry is converted: the result has the shape of c."),
         Case((temperatures.astype(np.float32),), label="the same c as float32"),
         Case((np.array([-17, 0, 21, 37]),), hint="an int array works too: use / (true division), not //."),
@@ -46,7 +46,10 @@ def check_celsius_to_fahrenheit(fn, hidden=False):
     cases = _visible_cases()
     if hidden:
         cases += _hidden_cases()
-    check_cases(fn, "celsius_to_fahrenheit", celsius_to_fahrenheit, cases, MISTAKES["celsius_to_fahrenheit"])
+    check_cases(fn, "celsius_to_fahrenheit", celsius_to_fahrenheit, cases)
 
 
-CHECKS = {"celsius_to_fahrenheit": check_celsius_to_fahrenheit}
+NOTEBOOK = Notebook("00_welcome", [
+    ("celsius_to_fahrenheit", check_celsius_to_fahrenheit, celsius_to_fahrenheit),
+], catalogue)
+CHECKS = NOTEBOOK.checks

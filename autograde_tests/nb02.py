@@ -1,28 +1,31 @@
 """Checks for notebook 02: a dense layer's forward pass on a batch, and its initialisation."""
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from autograde_tests.core import (
     Case,
-    CheckFailed,
+    Notebook,
     Problem,
+    Verdict,
     behaviour_problem,
+    call_student,
+    case_rng,
     check_cases,
-    failure_message,
+    check_with,
+    describe,
     format_value,
-    require_function,
-    run,
-    same_value,
+    seed_text,
 )
-from autograde_tests.mistakes.nb02 import MISTAKES
+from autograde_tests.mistakes import nb02 as catalogue
 from course_lib import layers
 
 SEED = 2
 
-FORWARD_HINT = "X @ W + b: X is (N, n_in) with one sample per row, W is (n_in, n_out), b is (n_out,)."
+FORWARD_HINT = ("X is (N, n_in) with one sample per row, W is (n_in, n_out) with one column per neuron, and b "
+                "(n_out,) holds one bias per neuron: each output row is that sample's matrix product with W, "
+                "plus b.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -42,10 +45,10 @@ def check_dense_forward(fn, hidden=False):
               np.array([0.5, -1.0, 0.0])), hint=FORWARD_HINT),
     ]
     if hidden:
-        rng = np.random.default_rng(SEED)
+        rng = case_rng(SEED)
         X, W, b = rng.standard_normal((7, 5)), rng.standard_normal((5, 3)), rng.standard_normal(3)
         cases += [
-            Case((X, W, b), label=f"X (7, 5), W (5, 3), b (3,): standard normal from default_rng({SEED})",
+            Case((X, W, b), label=f"X (7, 5), W (5, 3), b (3,): standard normal from {seed_text(SEED)}",
                  hint=FORWARD_HINT),
             Case((X.astype(np.float32), W.astype(np.float32), b.astype(np.float32)),
                  label="the same X, W and b as float32"),
@@ -58,7 +61,7 @@ def check_dense_forward(fn, hidden=False):
             Case((np.array([[1e6, -2e6], [3e6, 5e5]]), np.array([[2e5, -1e5, 4e5], [1e5, 3e5, -2e5]]),
                   np.array([1e11, -1e11, 5e10])), hint=FORWARD_HINT),
         ]
-    check_cases(fn, "dense_forward", layers.dense_forward, cases, MISTAKES["dense_forward"])
+    check_cases(fn, "dense_forward", layers.dense_forward, cases)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -79,15 +82,12 @@ MEAN_TOLERANCE = 0.05
 # 0.0023 here); for a uniform sample it is 1 / sqrt(3) = 0.577.
 NORMAL_WITHIN_ONE_STD = 0.6827
 WITHIN_ONE_STD_TOLERANCE = 0.02
-# Measured symptoms (ratios, fractions) of the student's W and of a mistake's W are the same when they
-# differ by less than this relative amount, far more than two draws of 40,000 weights differ.
-SYMPTOM_RTOL = 0.03
 
 # Each random scheme's standard deviation, and its formula when it depends on n_in.
 TARGET_STD = {
     "small": (lambda n_in: 0.01, ""),
-    "xavier": (lambda n_in: math.sqrt(1 / n_in), "sqrt(1 / n_in)"),
-    "he": (lambda n_in: math.sqrt(2 / n_in), "sqrt(2 / n_in)"),
+    "xavier": (lambda n_in: np.sqrt(1 / n_in), "sqrt(1 / n_in)"),
+    "he": (lambda n_in: np.sqrt(2 / n_in), "sqrt(2 / n_in)"),
 }
 
 
@@ -101,6 +101,9 @@ class InitCase:
     seed: int
     positional: bool = False
     numpy_ints: bool = False
+    # What the engine reads from every case (see core.Case).
+    hint = ""
+    hint_where = None
 
     @property
     def effective_scheme(self):
@@ -119,14 +122,15 @@ class InitCase:
             return text + f", \"{self.scheme}\" passed by position"
         return text + f", scheme = \"{self.scheme}\""
 
-    def call(self, fn, rng):
-        """fn called the way this case calls it, with the given Generator."""
+    def with_seed(self, seed):
+        """The call this case makes, as a core.Case, with np.random.default_rng(seed) as rng."""
         n_in, n_out = (np.int64(self.n_in), np.int64(self.n_out)) if self.numpy_ints else (self.n_in, self.n_out)
+        args = (n_in, n_out, np.random.default_rng(seed))
         if self.scheme is None:
-            return fn(n_in, n_out, rng)
+            return Case(args, label=self.label)
         if self.positional:
-            return fn(n_in, n_out, rng, self.scheme)
-        return fn(n_in, n_out, rng, scheme=self.scheme)
+            return Case(args + (self.scheme,), label=self.label)
+        return Case(args, {"scheme": self.scheme}, label=self.label)
 
 
 def _init_cases(hidden):
@@ -154,54 +158,24 @@ def _init_cases(hidden):
     return cases
 
 
-def _call(fn, case, seed):
-    """Call fn once as the case says, with default_rng(seed).
-
-    Returns the Outcome (see core.run), whether NumPy's global random state changed, and whether the
-    Generator's state moved on. The global state is restored afterwards, so a student's use of it leaves
-    no trace in the notebook and cannot make two runs of the check differ.
-    """
-    rng = np.random.default_rng(seed)
-    rng_state = rng.bit_generator.state
-    global_state = np.random.get_state()
-    try:
-        outcome = run(lambda: case.call(fn, rng), Case(()), [])
-        global_changed = not same_value(np.random.get_state(), global_state)
-    finally:
-        np.random.set_state(global_state)
-    return outcome, global_changed, rng.bit_generator.state != rng_state
-
-
-def _behaviour(outcome):
-    """The generic problem with a call, if any, and its symptom (what a mistake must share to match)."""
-    problem = behaviour_problem(outcome)
-    return problem, (type(outcome.error), frozenset(outcome.warnings))
-
-
-def _describe(value):
-    """What came back, in a line: a whole W would fill the screen."""
-    if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape}"
-    if isinstance(value, tuple | list):
-        return f"a {type(value).__name__} of {len(value)} items"
-    return f"{format_value(value)} (type {type(value).__name__})"
-
-
 def _weights_and_bias(value, case):
-    """W and b as arrays, or the Problem (and its symptom) that stops the check from reading them."""
+    """W and b, or the Problem (and its symptom) that stops the check from reading them."""
     if not (isinstance(value, tuple | list) and len(value) == 2):
         cause = ("the function returns None: is a `return` statement missing?" if value is None
-                 else "end the function with `return W, b`.")
-        return None, None, Problem("pair", (f"got      {_describe(value)}", "expected a pair (W, b)"), cause), \
-            type(value)
-    try:
-        W, b = np.asarray(value[0]), np.asarray(value[1])
-    except (TypeError, ValueError):
-        W = b = np.asarray(None)
-    if W.dtype.kind not in "biuf" or b.dtype.kind not in "biuf":
-        return None, None, Problem("type", (f"got      W of type {type(value[0]).__name__}, b of type "
-                                            f"{type(value[1]).__name__}", "expected NumPy arrays of numbers"),
-                                   "build W and b with NumPy: rng.standard_normal(...), np.zeros(...)."), None
+                 else "the function returns the two arrays together, W first.")
+        return None, None, Problem("pair", (f"got      {describe(value)}", "expected a pair (W, b)"), cause), \
+            type(value).__name__
+    W, b = value
+    if not (isinstance(W, np.ndarray) and isinstance(b, np.ndarray)):
+        return None, None, Problem("type", (f"got      W: {describe(W)}; b: {describe(b)}",
+                                            "expected NumPy arrays of floats"),
+                                   "build W and b as NumPy arrays (NumPy's random draws and zeros are arrays)."), \
+            (type(W).__name__, type(b).__name__)
+    if W.dtype.kind != "f" or b.dtype.kind != "f":
+        return None, None, Problem("dtype", (f"got      W: {describe(W)}; b: {describe(b)}",
+                                             "expected arrays of floats"),
+                                   "the exercise asks for float arrays: training later changes them by "
+                                   "fractions, which an integer array cannot hold."), (W.dtype.kind, b.dtype.kind)
     if W.shape != (case.n_in, case.n_out) or b.shape != (case.n_out,):
         return None, None, Problem(
             "shape", (f"got      W of shape {W.shape}, b of shape {b.shape}",
@@ -228,33 +202,28 @@ def _statistics_problem(W, case):
         return Problem("mean", (f"got      W with mean {mean:.4g} ({mean_in_stds:.3g} × its standard deviation "
                                 f"{std:.4g})",
                                 f"expected a mean close to 0 (within {MEAN_TOLERANCE:g} × its standard deviation)"),
-                       "the weights are centred on 0: scale a standard normal draw, rng.standard_normal."), \
+                       "the weights are centred on 0: scale a standard normal draw."), \
             mean_in_stds
     if not abs(std_ratio - 1) <= STD_TOLERANCE:
         shown = f" = {formula} = {formula.replace('n_in', str(case.n_in))}" if formula else ""
         return Problem("std", (f"got      W with standard deviation {std:.4g} ({std_ratio:.3g} × the target)",
                                f"expected standard deviation {target:.4g}{shown} for \"{scheme}\" "
                                f"(within {STD_TOLERANCE:.0%})"),
-                       "multiply a standard normal draw by the scheme's standard deviation: \"small\" 0.01, "
-                       "\"xavier\" sqrt(1 / n_in), \"he\" sqrt(2 / n_in)."), std_ratio
+                       "scale a standard normal draw by the scheme's standard deviation: 0.01 for \"small\", "
+                       "the square root of the variance 1 / n_in or 2 / n_in for \"xavier\" and \"he\"."), \
+            std_ratio
     if not abs(within - NORMAL_WITHIN_ONE_STD) <= WITHIN_ONE_STD_TOLERANCE:
         return Problem("distribution", (f"got      {within:.1%} of the weights within one standard deviation "
                                         "of their mean",
                                         f"expected about {NORMAL_WITHIN_ONE_STD:.1%}, as for a normal "
                                         f"distribution (within {WITHIN_ONE_STD_TOLERANCE * 100:g} points)"),
-                       "draw from a normal distribution, rng.standard_normal or rng.normal, not a uniform "
-                       "one."), within
+                       "draw from a normal distribution, not a uniform one."), within
     return None, None
 
 
-def _rng_problem(kind, seed):
+def _rng_problem(kind, seed, scheme):
     """The Problem for a W that does not come from rng the way the contract asks."""
     lines, cause = {
-        "global_random_state": (
-            ("got      NumPy's global random state changed by the call",
-             "expected every random number drawn from rng, the global state untouched"),
-            "draw from the rng argument, rng.standard_normal((n_in, n_out)); np.random.randn, np.random.normal "
-            "and np.random.seed use NumPy's hidden global state."),
         "rng_unused": (
             ("got      rng's state unchanged: nothing was drawn from it",
              "expected W drawn from rng, which moves its state on"),
@@ -268,6 +237,11 @@ def _rng_problem(kind, seed):
             (f"got      the same W from np.random.default_rng({seed}) and np.random.default_rng({seed + 1})",
              "expected different W for different seeds"),
             "W must come from rng's draws, so that a different seed gives different weights."),
+        "all_zero": (
+            (f"got      W all zeros for scheme \"{scheme}\"",
+             "expected random weights"),
+            "every weight came out as exactly 0, so the draws were multiplied by a scale of 0: look at how "
+            "the scale is computed from n_in."),
     }[kind]
     return Problem(kind, lines, cause)
 
@@ -275,82 +249,72 @@ def _rng_problem(kind, seed):
 def _weights(outcome):
     """W from a later call's result, or None where there is no W to read."""
     value = outcome.value
-    if not (isinstance(value, tuple | list) and len(value) == 2):
-        return None
-    try:
-        return np.asarray(value[0])
-    except (TypeError, ValueError):
-        return None
+    if isinstance(value, tuple | list) and len(value) == 2 and isinstance(value[0], np.ndarray):
+        return value[0]
+    return None
+
+
+INIT_PARAMETERS = ("n_in", "n_out", "rng", "scheme")
+
+
+def _behaviour_symptom(outcome):
+    return outcome.error_type, frozenset(outcome.warnings), outcome.used_global_random
 
 
 def _inspect_init(fn, case):
-    """The first Problem with fn on the case and its symptom, or (None, None) when fn passes the case."""
-    outcome, global_changed, rng_used = _call(fn, case, case.seed)
-    problem, symptom = _behaviour(outcome)
+    """The Verdict on fn for one InitCase: the first problem found, and its symptom."""
+    outcome = call_student(fn, case.with_seed(case.seed), INIT_PARAMETERS)
+    problem = behaviour_problem(outcome)
     if problem is not None:
-        return problem, symptom
-    if global_changed:
-        return _rng_problem("global_random_state", case.seed), None
+        return Verdict(problem, _behaviour_symptom(outcome))
     W, b, problem, symptom = _weights_and_bias(outcome.value, case)
     if problem is not None:
-        return problem, symptom
+        return Verdict(problem, symptom)
     if not np.isfinite(W).all():
-        return Problem("nonfinite", (f"got      W with {int((~np.isfinite(W)).sum())} nan or inf entries",
-                                     "expected finite numbers"),
-                       "look for a division by zero or a square root of a negative number."), None
+        return Verdict(Problem("nonfinite", (f"got      W with {int((~np.isfinite(W)).sum())} nan or inf entries",
+                                             "expected finite numbers"),
+                               "look for a division by zero or a square root of a negative number."))
     if np.any(b != 0):
-        return Problem("bias", (f"got      b = {format_value(b)}", f"expected b = zeros of shape ({case.n_out},)"),
-                       "the biases start at zero: b = np.zeros(n_out); only W is random."), None
+        return Verdict(Problem("bias", (f"got      b = {format_value(b)}", f"expected b = zeros of shape ({case.n_out},)"),
+                               "the biases start at zero; only W is random."))
     if case.scheme == "zeros":
         if np.any(W != 0):
-            return Problem("zeros", (f"got      W with {int(np.count_nonzero(W))} nonzero entries of {W.size}",
-                                     "expected W all zeros"),
-                           "scheme \"zeros\" means W = np.zeros((n_in, n_out)), no random draw."), None
-        return None, None
-    if not rng_used:
-        return _rng_problem("rng_unused", case.seed), None
+            return Verdict(Problem("zeros", (f"got      W with {int(np.count_nonzero(W))} nonzero entries of {W.size}",
+                                             "expected W all zeros"),
+                                   "scheme \"zeros\" means W of zeros, with no random draw."))
+        return Verdict(None)
+    if not np.any(W):
+        return Verdict(_rng_problem("all_zero", case.seed, case.effective_scheme))
+    if not outcome.generators_used:
+        return Verdict(_rng_problem("rng_unused", case.seed, case.effective_scheme))
     for seed, same, kind in ((case.seed, True, "not_reproducible"), (case.seed + 1, False, "same_for_every_seed")):
-        other, _, _ = _call(fn, case, seed)
-        problem, symptom = _behaviour(other)
+        other = call_student(fn, case.with_seed(seed), INIT_PARAMETERS)
+        problem = behaviour_problem(other)
         if problem is not None:
-            return problem, symptom
+            return Verdict(problem, _behaviour_symptom(other))
         other_W = _weights(other)
         if (other_W is not None and np.array_equal(other_W, W)) != same:
-            return _rng_problem(kind, case.seed), None
+            return Verdict(_rng_problem(kind, case.seed, case.effective_scheme))
     if W.size < MIN_STATISTICS_SIZE:
-        return None, None
-    return _statistics_problem(W, case)
-
-
-def _same_symptom(first, second):
-    if isinstance(first, float) and isinstance(second, float):
-        return math.isclose(first, second, rel_tol=SYMPTOM_RTOL)
-    return first == second
+        return Verdict(None)
+    problem, symptom = _statistics_problem(W, case)
+    return Verdict(problem, symptom)
 
 
 def check_init_dense(fn, hidden=False):
     """init_dense returns W (n_in, n_out) drawn from rng with each scheme's spread, and b zeros of (n_out,).
 
-    Checked for every case: the call behaves (no error, warning or stderr), leaves NumPy's global random
-    state alone, returns the pair with the right shapes and zero biases; "zeros" gives W all zeros; the
-    random schemes draw from rng (its state moves on, the same seed gives the same W, another seed another
-    W) and, on at least 40,000 weights, have mean about 0, the scheme's standard deviation within 3% and
-    the spread of a normal distribution.
+    Checked for every case: the call behaves (no error, warning or stderr, NumPy's global random state
+    left alone), returns the pair of float arrays with the right shapes and zero biases; "zeros" gives W
+    all zeros; the random schemes draw from rng (its state moves on, the same seed gives the same W,
+    another seed another W) and, on at least 40,000 weights, have mean about 0, the scheme's standard
+    deviation within 3% and the spread of a normal distribution.
     """
-    require_function(fn, "init_dense")
-    cases = _init_cases(hidden)
-    for case in cases:
-        problem, symptom = _inspect_init(fn, case)
-        if problem is None:
-            continue
-        known = None
-        for mistake in MISTAKES["init_dense"]:
-            other, other_symptom = _inspect_init(mistake.fn, case)
-            if other is not None and other.kind == problem.kind and _same_symptom(symptom, other_symptom):
-                known = mistake
-                break
-        raise CheckFailed(failure_message("init_dense", case.label, problem, known))
-    print(f"✓ init_dense: {len(cases)} cases passed")
+    check_with(fn, "init_dense", _init_cases(hidden), _inspect_init)
 
 
-CHECKS = {"dense_forward": check_dense_forward, "init_dense": check_init_dense}
+NOTEBOOK = Notebook("02_layers_and_batches", [
+    ("dense_forward", check_dense_forward, layers.dense_forward),
+    ("init_dense", check_init_dense, layers.init_dense),
+], catalogue)
+CHECKS = NOTEBOOK.checks

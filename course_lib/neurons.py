@@ -16,7 +16,7 @@ def layer_output(inputs, weights, biases):
 
     inputs: (D,); weights: (D, n_out), one column per neuron; biases: (n_out,). Returns (n_out,).
     """
-    return np.asarray(inputs) @ np.asarray(weights) + np.asarray(biases)
+    return inputs @ weights + biases
 
 
 def perceptron(inputs, weights, bias):
@@ -25,3 +25,12 @@ def perceptron(inputs, weights, bias):
     inputs: (D,); weights: (D,); bias: scalar. Returns an int, 0 or 1.
     """
     return int(np.dot(inputs, weights) + bias >= 0)
+
+
+def and_gate_parameters():
+    """Weights and bias with which `perceptron` computes AND on inputs in {0, 1}: the line
+    x1 + x2 = 1.5 separates (1, 1) from the other three corners.
+
+    Returns weights (2,) and a float bias.
+    """
+    return np.array([1.0, 1.0]), -1.5

@@ -1,4 +1,4 @@
-"""Known mistakes for notebook 01 (a single neuron, a layer, the perceptron), keyed by graded function name.
+"""Known mistakes and accepted alternatives for notebook 01 (a single neuron, a layer, the perceptron), keyed by graded function name.
 
 The order matters where two mistakes could look alike: a check names the first mistake that behaves like
 the student's code on the case that failed. For the perceptron every wrong output looks alike (a 0 for a 1
@@ -75,6 +75,10 @@ def _layer_adds_into_biases(inputs, weights, biases):
     return biases
 
 
+def _layer_returns_list(inputs, weights, biases):
+    return [float(np.dot(inputs, weights[:, j]) + biases[j]) for j in range(weights.shape[1])]
+
+
 # ---------------------------------------------------------------------------------------------
 # perceptron(inputs, weights, bias)
 
@@ -106,6 +110,14 @@ def _perceptron_truncates_z(inputs, weights, bias):
 
 def _perceptron_bias_forgotten(inputs, weights, bias):
     return int(np.dot(inputs, weights) >= 0)
+
+
+def _perceptron_boolean(inputs, weights, bias):
+    return np.dot(inputs, weights) + bias >= 0
+
+
+def _perceptron_float(inputs, weights, bias):
+    return np.heaviside(np.dot(inputs, weights) + bias, 1.0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -140,53 +152,66 @@ def _and_weights_as_column():
     return np.array([[1.0], [1.0]]), -1.5
 
 
+def _and_weights_as_list():
+    return [1.0, 1.0], -1.5
+
+
+IN_PLACE = ("an augmented assignment (*=, +=) on an argument writes into the caller's array, whose values are "
+            "then lost: compute into a new variable.")
+
 MISTAKES = {
     "neuron_output": [
-        Mistake("bias forgotten", "a neuron adds its bias after the weighted sum: inputs @ weights + bias.",
+        Mistake("bias forgotten", "a neuron adds its bias once, after the weighted sum of its inputs.",
                 _neuron_bias_forgotten),
-        Mistake("products not summed", "inputs * weights multiplies entry by entry; a neuron then adds the "
-                "products up into one number: np.sum(inputs * weights) + bias, or inputs @ weights + bias.",
+        Mistake("products not summed", "multiplying inputs and weights entry by entry gives one product per "
+                "input; a neuron then adds those products up into a single number (a dot product).",
                 _neuron_products_not_summed),
         Mistake("bias multiplied", "the bias is added to the weighted sum, not multiplied with it.",
                 _neuron_bias_multiplied),
-        Mistake("bias added to every product", "(inputs * weights + bias).sum() adds the bias once per input; "
+        Mistake("bias added to every product", "adding the bias before summing counts it once per input; "
                 "sum the products first, then add the bias once.", _neuron_bias_in_every_product),
         Mistake("inputs added to weights", "each input is multiplied by its weight, not added to it.",
                 _neuron_added_instead_of_multiplied),
-        Mistake("loop skips the last input", "range(len(inputs) - 1) stops one input early: "
-                "range(len(inputs)) visits every index.", _neuron_loop_drops_last_input),
-        Mistake("changes inputs in place", "inputs *= weights overwrites the caller's array: compute "
-                "inputs * weights into a new array, or use inputs @ weights.", _neuron_scales_inputs_in_place),
+        Mistake("loop skips the last input", "the loop stops one input early: range(n) already stops before n, "
+                "so subtracting 1 drops the last index.", _neuron_loop_drops_last_input),
+        Mistake("changes inputs in place", IN_PLACE, _neuron_scales_inputs_in_place),
     ],
     "layer_output": [
-        Mistake("neurons as rows", "weights has one column per neuron, shape (D, n_out), so the product is "
-                "inputs @ weights; weights @ inputs treats the rows as neurons.", _layer_neurons_as_rows),
-        Mistake("biases summed", "each neuron adds its own bias: + biases (a vector), not + np.sum(biases).",
-                _layer_biases_summed),
-        Mistake("biases forgotten", "each neuron adds its bias after the weighted sum: inputs @ weights + "
-                "biases.", _layer_biases_forgotten),
-        Mistake("products not summed", "each neuron sums its products over the D inputs; inputs[:, None] * "
-                "weights leaves a (D, n_out) table of products. inputs @ weights does the sums.",
+        Mistake("neurons as rows", "weights has one column per neuron, shape (D, n_out): the inputs go on the "
+                "left of the product. With weights on the left, the rows are treated as neurons.",
+                _layer_neurons_as_rows),
+        Mistake("biases summed", "each neuron adds its own bias: add the vector of biases, one per output, "
+                "not their total.", _layer_biases_summed),
+        Mistake("biases forgotten", "each neuron adds its bias after its weighted sum.", _layer_biases_forgotten),
+        Mistake("products not summed", "each neuron sums its products over the D inputs; multiplying entry by "
+                "entry leaves a (D, n_out) table of products. A matrix product does the sums.",
                 _layer_products_not_summed),
         Mistake("first neuron only", "the layer has one output per neuron (per column of weights): return "
-                "all n_out of them, inputs @ weights + biases.", _layer_first_neuron_only),
-        Mistake("adds into biases in place", "biases += ... overwrites the caller's biases: return "
-                "inputs @ weights + biases, a new array.", _layer_adds_into_biases),
+                "all n_out of them.", _layer_first_neuron_only),
+        Mistake("adds into biases in place", IN_PLACE, _layer_adds_into_biases),
+        Mistake("returns a list", "the numbers are right, but the exercise asks for a NumPy array: a list "
+                "has no .shape and no elementwise arithmetic, which the next notebooks rely on.",
+                _layer_returns_list),
     ],
     "perceptron": [
-        Mistake("strict inequality", "the perceptron fires (returns 1) when z >= 0, so z == 0 gives 1; "
-                "z > 0, or returning the boolean z > 0, puts z == 0 on the wrong side.", _perceptron_strict),
-        Mistake("no threshold", "this returns z itself; the perceptron thresholds it: 1 if z >= 0 else 0.",
-                _perceptron_returns_z),
+        Mistake("strict inequality", "the perceptron fires (returns 1) when z >= 0, so z == 0 gives 1; a "
+                "strict > puts z == 0 on the wrong side.", _perceptron_strict),
+        Mistake("no threshold", "this returns z itself; the perceptron thresholds it, to 1 where z >= 0 and "
+                "0 elsewhere.", _perceptron_returns_z),
         Mistake("np.sign", "np.sign(z) gives -1 for z < 0 and 0 at z == 0; the perceptron gives 0 and 1.",
                 _perceptron_sign),
-        Mistake("bias forgotten", "z = inputs @ weights + bias: without the bias the boundary always passes "
-                "through the origin.", _perceptron_bias_forgotten),
-        Mistake("bias used as a threshold", "inputs @ weights >= bias compares with the bias instead of adding "
-                "it: z = inputs @ weights + bias, then z >= 0 (a threshold t is the bias -t).",
+        Mistake("bias forgotten", "z is the weighted sum plus the bias: without the bias the boundary always "
+                "passes through the origin.", _perceptron_bias_forgotten),
+        Mistake("bias used as a threshold", "comparing the weighted sum with the bias is not adding it: z is "
+                "the weighted sum plus the bias, compared with 0 (a threshold t is the bias -t).",
                 _perceptron_bias_as_threshold),
-        Mistake("z truncated to an int", "int(z) rounds towards 0, so a z such as -0.5 becomes 0 and fires: "
-                "compare z itself with 0, and convert only the result: int(z >= 0).", _perceptron_truncates_z),
+        Mistake("z truncated to an int", "converting z to an int rounds it towards 0, so a z such as -0.5 "
+                "becomes 0 and fires: compare z itself with 0, and convert only the comparison's result.",
+                _perceptron_truncates_z),
+        Mistake("returns a boolean", "the comparison's result is a boolean (True or False); the exercise asks "
+                "for the integer 1 or 0, which later code can add and multiply.", _perceptron_boolean),
+        Mistake("returns a float", "the value is right, but it is a float (1.0 or 0.0): the exercise asks for "
+                "the integer 1 or 0.", _perceptron_float),
         # A 0/1 output that is wrong is what every wrong perceptron returns on that case, so this mistake,
         # wrong on every case, comes last: it is named only when no more specific mistake fits.
         Mistake("output inverted", "the output is 1 where z >= 0 and 0 where z < 0, not the other way round.",
@@ -205,10 +230,66 @@ MISTAKES = {
                 _and_bias_sign_flipped),
         Mistake("NAND gate", "every sign is flipped, which inverts the outputs (NAND): flip the signs of the "
                 "weights and of the bias.", _and_nand),
-        Mistake("bias and weights swapped", "return the pair in the order (weights, bias).", _and_swapped_pair),
+        Mistake("bias and weights swapped", "the pair comes in the order (weights, bias).", _and_swapped_pair),
         Mistake("bias as an array", "the bias is one number (a float), not an array holding one number.",
                 _and_bias_as_array),
         Mistake("weights as a column", "weights has shape (2,), one weight per input, like perceptron's "
-                "`weights` argument; np.array([[1], [1]]) has shape (2, 1).", _and_weights_as_column),
+                "`weights` argument; a column of shape (2, 1) is a matrix.", _and_weights_as_column),
+        Mistake("weights as a list", "the exercise asks for the weights as a NumPy array of 2 numbers, the "
+                "kind of `weights` that perceptron is given.", _and_weights_as_list),
+    ],
+}
+
+# ---------------------------------------------------------------------------------------------
+# Correct answers written differently from the reference
+
+
+def _neuron_loop(inputs, weights, bias):
+    total = bias
+    for i in range(len(inputs)):
+        total += inputs[i] * weights[i]
+    return total
+
+
+def _layer_neuron_by_neuron(inputs, weights, biases):
+    return np.array([np.dot(inputs, weights[:, j]) + biases[j] for j in range(weights.shape[1])])
+
+
+def _perceptron_if_else(inputs, weights, bias):
+    z = sum(x * w for x, w in zip(inputs, weights)) + bias
+    if z >= 0:
+        return 1
+    return 0
+
+
+ALTERNATIVES = {
+    "neuron_output": [
+        lambda inputs, weights, bias: sum(x * w for x, w in zip(inputs, weights)) + bias,
+        lambda inputs, weights, bias: np.dot(inputs, weights) + bias,  # np.float64
+        lambda inputs, weights, bias: inputs @ weights + bias,
+        lambda inputs, weights, bias: np.einsum("i,i->", inputs, weights) + bias,
+        lambda inputs, weights, bias: np.array(np.sum(inputs * weights) + bias),  # a 0-d array
+        _neuron_loop,
+    ],
+    "layer_output": [
+        lambda inputs, weights, biases: np.dot(inputs, weights) + biases,
+        lambda inputs, weights, biases: weights.T @ inputs + biases,
+        lambda inputs, weights, biases: np.einsum("i,ij->j", inputs, weights) + biases,
+        lambda inputs, weights, biases: (inputs[:, None] * weights).sum(axis=0) + biases,
+        _layer_neuron_by_neuron,
+    ],
+    "perceptron": [
+        lambda inputs, weights, bias: int(np.dot(inputs, weights) + bias >= 0),
+        lambda inputs, weights, bias: np.where(inputs @ weights + bias >= 0, 1, 0),  # a 0-d int array
+        lambda inputs, weights, bias: np.int64(1) if inputs @ weights >= -bias else np.int64(0),
+        lambda inputs, weights, bias: int(np.heaviside(np.dot(inputs, weights) + bias, 1.0)),
+        _perceptron_if_else,
+    ],
+    "and_gate_parameters": [
+        lambda: (np.array([1, 1]), -2),  # z == 0 exactly at (1, 1), which fires
+        lambda: (np.array([0.5, 0.5]), np.float64(-0.75)),
+        lambda: [np.array([2.0, 3.0]), np.array(-4.0)],  # a list pair and a 0-d bias
+        lambda: (np.array([2, 3], dtype=np.int64), np.int64(-4)),
+        lambda: (np.array([1e308, 1e308]), -1.5e308),  # z overflows at (1, 1): judged silently, still AND
     ],
 }
