@@ -1,17 +1,6 @@
-"""Interactive explorers for notebooks 01-03 (ipywidgets 8 and matplotlib).
+"""Explorers of notebooks 01-03: the perceptron's line, activation functions, initialisation schemes."""
 
-Each explorer returns an Explorer: a VBox of controls, a one-line readout and the current figure.
-Code (and tests) can read and set everything a student sees:
-
-    explorer = neuron_explorer()
-    explorer.set_values(w1=1.0, w2=1.0, bias=-1.5)
-    explorer.readout.value        # "4 of 4 points correct"
-    explorer.results["correct"]   # 4
-"""
-
-import base64
 import inspect
-import io
 from functools import partial
 
 import ipywidgets as widgets
@@ -21,6 +10,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
 
 from course_lib import activations, datasets, layers, neurons
 from course_lib.plotting import class_color
+from course_lib.widgets.explorer import Explorer, slider
 
 _GATES = {"AND": datasets.and_data, "OR": datasets.or_data, "XOR": datasets.xor_data}
 _GATE_VIEW = (-0.5, 1.5)
@@ -28,80 +18,10 @@ _GATE_VIEW = (-0.5, 1.5)
 # Log-axis tick labels as plain text (see _power_of_ten).
 _SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
-# The explorers' figures get fixed margins: a layout engine would double the time of every redraw.
-
 # One fixed seed: every redraw of init_explorer sends the same batch through freshly drawn weights,
 # so switching scheme, depth or width changes the curve only because of that setting.
 _INIT_SEED = 2024
 _INIT_BATCH = 256
-
-
-class Explorer(widgets.VBox):
-    """The widget every explorer returns: its controls, a readout line and the plot, stacked.
-
-    controls: dict name -> input widget (slider, dropdown, toggle buttons); read or set its .value.
-    readout: Label whose .value is the text shown under the controls.
-    plot: Output widget holding the current figure as one PNG output.
-    results: dict of the numbers behind the readout, recomputed on every redraw.
-    Changing any control redraws; set_values changes several controls and redraws once.
-    """
-
-    def __init__(self, controls, draw):
-        """controls: dict name -> widget; draw(values) -> (Figure, readout text, results dict)."""
-        readout = widgets.Label()
-        plot = widgets.Output()
-        super().__init__(children=[*controls.values(), readout, plot])
-        self.controls = controls
-        self.readout = readout
-        self.plot = plot
-        self.results = {}
-        self._draw = draw
-        self._holding = False
-        for control in controls.values():
-            control.observe(self._on_change, names="value")
-        self.redraw()
-
-    @property
-    def values(self):
-        """dict name -> current value of every control."""
-        return {name: control.value for name, control in self.controls.items()}
-
-    def set_values(self, **values):
-        """Set several controls, e.g. set_values(w1=1.0, bias=-1.5), and redraw once at the end."""
-        self._holding = True
-        try:
-            for name, value in values.items():
-                self.controls[name].value = value
-        finally:
-            self._holding = False
-        self.redraw()
-
-    def redraw(self):
-        """Recompute the figure, readout and results from the current control values."""
-        figure, text, self.results = self._draw(self.values)
-        self.readout.value = text
-        # Replacing the Output's synced outputs, instead of display() inside `with plot:`, needs neither
-        # a kernel nor the inline backend: JupyterLab, nbclient's saved widget state and plain Python
-        # (tests) all see the same PNG, and the old figure is replaced without flicker.
-        self.plot.outputs = (_png_output(figure),)
-
-    def _on_change(self, _change):
-        if not self._holding:
-            self.redraw()
-
-
-def _png_output(figure):
-    """figure as one nbformat display_data output (the form an Output widget stores) with a PNG."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    png = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return {"output_type": "display_data", "data": {"image/png": png, "text/plain": "<Figure>"}, "metadata": {}}
-
-
-def _slider(description, value, low, high, step):
-    """A float slider that reports on release: a redraw renders a PNG, too slow for every drag step."""
-    return widgets.FloatSlider(value=value, min=low, max=high, step=step, description=description,
-                               continuous_update=False)
 
 
 # --- neuron_explorer (notebook 01) -------------------------------------------------------------------
@@ -118,9 +38,9 @@ def neuron_explorer(perceptron_fn=None):
     """
     perceptron_fn = neurons.perceptron if perceptron_fn is None else perceptron_fn
     controls = {
-        "w1": _slider("w1", 1.0, -2.0, 2.0, 0.1),
-        "w2": _slider("w2", -0.5, -2.0, 2.0, 0.1),
-        "bias": _slider("bias", -0.2, -2.0, 2.0, 0.1),
+        "w1": slider("w1", 1.0, -2.0, 2.0, 0.1),
+        "w2": slider("w2", -0.5, -2.0, 2.0, 0.1),
+        "bias": slider("bias", -0.2, -2.0, 2.0, 0.1),
         "dataset": widgets.ToggleButtons(options=list(_GATES), value="AND", description="data"),
     }
 
@@ -221,7 +141,7 @@ def activation_explorer(functions=None):
 
     functions: dict name -> (fn, grad_fn), both elementwise; default step, sigmoid, relu and leaky_relu
     from course_lib.activations (step's derivative shown as 0, also at z = 0 where it does not exist).
-    Controls "function" (dropdown), "alpha" (0..0.5, passed only to functions with an alpha parameter and
+    Controls "function" (dropdown), "alpha" (0..1, passed only to functions with an alpha parameter and
     disabled otherwise), "z_range" (plot z in [-z_range, z_range], widened to include z) and "z" (-10..10).
     Plots f (left) and f' (right) with z marked. results: "z", "f" and "grad" (floats).
     """
@@ -229,9 +149,9 @@ def activation_explorer(functions=None):
     names = list(functions)
     controls = {
         "function": widgets.Dropdown(options=names, value=names[0], description="function"),
-        "alpha": _slider("alpha", 0.1, 0.0, 0.5, 0.01),
-        "z_range": _slider("z range", 6.0, 1.0, 10.0, 0.5),
-        "z": _slider("z", 1.0, -10.0, 10.0, 0.1),
+        "alpha": slider("alpha", 0.1, 0.0, 1.0, 0.01),
+        "z_range": slider("z range", 6.0, 1.0, 10.0, 0.5),
+        "z": slider("z", 1.0, -10.0, 10.0, 0.1),
     }
 
     def show_alpha_when_used(_change=None):
