@@ -82,6 +82,8 @@ def gradient_check(loss_of_params, grads, params, h=1e-5, show=True):
     point = {name: np.array(value, dtype=np.float64) for name, value in params.items()}
     errors = {}
     for name, analytic in grads.items():
+        if np.shape(analytic) != point[name].shape:
+            raise ValueError(f"grads[{name!r}] has shape {np.shape(analytic)}, params[{name!r}] {point[name].shape}")
         numerical = numerical_gradient(lambda value, name=name: loss_of_params({**point, name: value}), point[name], h)
         errors[name] = relative_error(analytic, numerical)
     if show:

@@ -31,12 +31,15 @@ def class_labels(y):
 def softmax(Z):
     """Row-wise softmax, stable for logits of any size.
 
-    Z: (N, K) logits. Returns (N, K) probabilities, each row summing to 1.
+    Z: (N, K) logits (a single row (K,) works too). Returns (N, K) float64 probabilities, rows summing to 1.
     Subtracting each row's max changes nothing mathematically (the factor exp(-max) cancels between
     numerator and denominator) but keeps every exponent <= 0, so exp never overflows.
     """
-    Z = np.asarray(Z, dtype=np.result_type(Z, np.float32))
-    exps = np.exp(Z - Z.max(axis=-1, keepdims=True))
+    Z = np.asarray(Z, dtype=np.float64)
+    # A gap beyond ~1.8e308 between a logit and its row's max rounds to -inf, whose exp is exactly the 0 it should be.
+    with np.errstate(over="ignore"):
+        shifted = Z - Z.max(axis=-1, keepdims=True)
+    exps = np.exp(shifted)
     return exps / exps.sum(axis=-1, keepdims=True)
 
 
@@ -67,12 +70,12 @@ def predicted_labels(outputs):
     """The class each output row predicts.
 
     outputs: (N, K) scores or probabilities with K >= 2 (argmax of each row), or (N,) or (N, 1)
-    probabilities of class 1 (1 where p > 0.5, else 0). Returns (N,) integers.
+    probabilities of class 1 (1 where p >= 0.5, else 0, as sigmoid(0) = 0.5 is class 1). Returns (N,) integers.
     """
     outputs = np.asarray(outputs)
     if outputs.ndim == 2 and outputs.shape[1] > 1:
         return outputs.argmax(axis=1)
-    return (np.ravel(outputs) > 0.5).astype(np.int64)
+    return (np.ravel(outputs) >= 0.5).astype(np.int64)
 
 
 def accuracy(outputs, y):

@@ -1,8 +1,9 @@
 """Mini-batches, optimizers and learning-rate schedules (notebook 07).
 
-Every update changes the caller's dicts in place: afterwards params[k] holds the new values, and the
-optimizer's state (velocities, cache, state) holds what the next step needs. State lives in plain dicts
-keyed like params, so two optimizers never share anything hidden.
+Every update changes the caller's dicts in place: afterwards params[k] holds the new values (a new array,
+so arrays the caller kept, such as shared initial weights, stay as they were) and the optimizer's state
+(velocities, cache, state) holds what the next step needs. State lives in plain dicts keyed like params,
+so two optimizers never share anything hidden.
 """
 
 import numpy as np

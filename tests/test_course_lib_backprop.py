@@ -191,3 +191,10 @@ def test_gradient_check_of_a_closure_that_ignores_its_argument_reports_wrong(rng
 def test_gradcheck_verdict_boundaries(error, verdict):
     assert GRADCHECK_THRESHOLDS == {"good": 1e-7, "suspicious": 1e-4, "wrong": 1e-2}
     assert gradcheck_verdict(error) == verdict
+
+
+def test_gradient_check_rejects_a_gradient_of_the_wrong_shape(rng):
+    loss_of_params, grads, params = _two_layer_problem(rng)
+    grads["b1"] = grads["b1"][None, :]  # db kept as (1, H) by sum(axis=0, keepdims=True)
+    with pytest.raises(ValueError, match=r"grads\['b1'\] has shape \(1, 4\)"):
+        gradient_check(loss_of_params, grads, params, show=False)

@@ -47,6 +47,17 @@ def test_softmax_ignores_a_constant_added_to_each_row(Z, data):
     np.testing.assert_allclose(softmax(Z + shift), softmax(Z), rtol=1e-9, atol=1e-300)
 
 
+def test_softmax_of_the_largest_floats_warns_nothing():
+    probs = softmax(np.array([[1e308, -1e308, 0.0], [-1e308, -1e308, -1e308]]))
+    np.testing.assert_array_equal(probs, [[1.0, 0.0, 0.0], [1 / 3, 1 / 3, 1 / 3]])
+
+
+def test_softmax_accepts_lists_and_integers():
+    probs = softmax([[0, 0], [1, 1]])
+    assert probs.dtype == np.float64
+    np.testing.assert_array_equal(probs, [[0.5, 0.5], [0.5, 0.5]])
+
+
 def test_softmax_of_huge_logits_has_no_nan():
     probs = softmax(np.array([[1e4, 1e4 - 1.0, -1e4], [1000.0, 1001.0, 1002.0]]))
     assert not np.any(np.isnan(probs))
@@ -155,11 +166,11 @@ def test_accuracy_uses_the_argmax_of_each_row():
 @pytest.mark.parametrize("shape", [(5,), (5, 1)], ids=["flat", "column"])
 def test_accuracy_thresholds_binary_outputs_at_one_half(shape):
     p = np.array([0.9, 0.51, 0.5, 0.49, 0.1]).reshape(shape)
-    # 0.5 itself counts as class 0: a sample is class 1 only when p > 0.5.
-    np.testing.assert_array_equal(predicted_labels(p), [1, 1, 0, 0, 0])
-    assert accuracy(p, np.array([1, 1, 0, 0, 0])) == 1.0
-    assert accuracy(p, np.array([1, 0, 0, 0, 1]).reshape(shape)) == 0.6
-    assert accuracy(p, one_hot(np.array([1, 1, 0, 1, 1]), 2)) == 0.6
+    # 0.5 itself counts as class 1, the class sigmoid(0) and plot_decision_boundary give it.
+    np.testing.assert_array_equal(predicted_labels(p), [1, 1, 1, 0, 0])
+    assert accuracy(p, np.array([1, 1, 1, 0, 0])) == 1.0
+    assert accuracy(p, np.array([1, 0, 1, 0, 1]).reshape(shape)) == 0.6
+    assert accuracy(p, one_hot(np.array([1, 1, 0, 1, 1]), 2)) == 0.4
 
 
 def test_accuracy_extremes():

@@ -178,3 +178,18 @@ def test_step_decay_drops_every_few_epochs(epoch, expected):
     lr = step_decay(0.1, 0.5, 10, epoch)
     assert isinstance(lr, float)
     assert lr == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("update", ["momentum", "rmsprop", "adam"])
+def test_updates_keep_arrays_the_caller_kept(update):
+    """nb07 starts every optimizer from the same initial weights: one run must not move another's start."""
+    initial = np.array([1.0, 2.0])
+    params, grads = {"w": initial}, {"w": np.array([0.5, -0.5])}
+    if update == "momentum":
+        momentum_update(params, grads, {}, lr=0.1)
+    elif update == "rmsprop":
+        rmsprop_update(params, grads, {})
+    else:
+        adam_update(params, grads, {})
+    assert not np.array_equal(params["w"], [1.0, 2.0])
+    np.testing.assert_array_equal(initial, [1.0, 2.0])

@@ -182,3 +182,11 @@ def test_linear_classifier_stalls_on_the_spirals(spirals, trained_runs):
         accuracy(two_layer_forward(X.astype(np.float64), run[0])[0], y) for run in trained_runs.values()
     )
     assert worst_two_layer > final_accuracy + 0.3
+
+
+def test_sgd_update_keeps_arrays_the_caller_kept():
+    initial = np.array([1.0, 2.0])
+    params = {"w": initial}
+    sgd_update(params, {"w": np.array([1.0, 1.0])}, 0.5)
+    np.testing.assert_array_equal(params["w"], [0.5, 1.5])
+    np.testing.assert_array_equal(initial, [1.0, 2.0])
