@@ -355,7 +355,7 @@ def _student_line(error):
     if not frames:
         return ""
     frame = frames[-1]
-    place = "your code" if frame.filename.startswith("<") or "ipykernel" in frame.filename else frame.filename
+    place = "your code" if frame.filename.startswith("<") or "ipykernel" in frame.filename else Path(frame.filename).name
     text = (frame.line or "").strip()
     return f"line {frame.lineno} of {place}" + (f": {text}" if text else "")
 

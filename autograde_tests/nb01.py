@@ -177,7 +177,7 @@ def _inspect_and_gate(fn, case):
                                "perceptron is given its weights as a NumPy array: return them as one."),
                        type(weights).__name__)
     bias_array = np.asarray(bias) if isinstance(bias, int | float | np.number | np.ndarray) else np.asarray(None)
-    if weights.dtype.kind not in "biuf" or bias_array.dtype.kind not in "biuf":
+    if weights.dtype.kind not in "iuf" or bias_array.dtype.kind not in "iuf":
         return Verdict(Problem("type", (f"got      weights = {format_value(weights)}, bias = {format_value(bias)}",
                                         "expected numbers: weights a NumPy array of 2 numbers, bias one number"),
                                "the parameters are numbers: two weights in an array, and one bias."), None)

@@ -31,6 +31,6 @@ def and_gate_parameters():
     """Weights and bias with which `perceptron` computes AND on inputs in {0, 1}: the line
     x1 + x2 = 1.5 separates (1, 1) from the other three corners.
 
-    Returns weights (2,) and a float bias.
+    Returns weights (2,) of integers and a float bias.
     """
-    return np.array([1.0, 1.0]), -1.5
+    return np.array([1, 1]), -1.5

@@ -8,11 +8,12 @@ import contextlib
 import io
 import sys
 import warnings
-
-import pytest
+from pathlib import Path
 
 from autograde_tests import core
 from autograde_tests.core import CheckFailed
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_check(check, fn, hidden=True):
@@ -40,9 +41,10 @@ def assert_fails(check, fn, must_mention=(), hidden=True):
     message, _, stderr = run_check(check, fn, hidden)
     assert message is not None, f"{getattr(fn, '__name__', fn)} should fail the check but passed"
     assert stderr == "", f"the check wrote to stderr: {stderr!r}"
-    assert " failed on " in message.splitlines()[0] or "should be a function" in message, message
+    assert " failed on " in message.splitlines()[0], message
+    flowing = " ".join(message.split())  # messages wrap at core.MESSAGE_WIDTH: a phrase may span lines
     for phrase in must_mention:
-        assert phrase in message, f"expected {phrase!r} in the message:\n{message}"
+        assert " ".join(phrase.split()) in flowing, f"expected {phrase!r} in the message:\n{message}"
     return message
 
 
@@ -52,15 +54,6 @@ def assert_mistake_caught_and_named(check, mistake):
     for hidden in (False, True):
         message = assert_fails(check, mistake.fn, must_mention=[f"Known mistake, {mistake.name}:"], hidden=hidden)
         assert run_check(check, mistake.fn, hidden)[0] == message
-
-
-def mistake_params(mistakes_by_function):
-    """pytest params (function name, mistake), with readable ids, from a MISTAKES catalogue."""
-    return [
-        pytest.param(name, mistake, id=f"{name}-{mistake.name}")
-        for name, mistakes in mistakes_by_function.items()
-        for mistake in mistakes
-    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -97,10 +90,10 @@ def bad_submissions(reference):
 
     return [
         (_not_implemented, "not done yet: replace `raise NotImplementedError()`"),
-        (_returns_nothing, "got      None"),
+        (_returns_nothing, "None"),
         (_raises, "raised   KeyError: 'oops'"),
-        (5, "should be a function, but it is 5"),
-        (None, "should be a function, but it is None"),
+        (5, "should be a function"),
+        (None, "should be a function"),
         (right_but_printing_to_stderr, "printed to stderr: debug"),
         (right_but_warning, "warned   RuntimeWarning: something odd"),
     ]
@@ -113,4 +106,4 @@ def assert_every_bad_submission_fails(check, reference):
 
 def assert_infinite_loop_is_stopped(check, monkeypatch):
     monkeypatch.setattr(core, "CALL_TIME_LIMIT", 0.2)
-    assert_fails(check, _loops_forever, must_mention=["did not finish within 0.2 s"])
+    assert_fails(check, _loops_forever, must_mention=["did not finish within"])

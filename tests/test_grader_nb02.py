@@ -1,7 +1,6 @@
-"""Grader self-tests for notebook 02: the references pass, known mistakes fail by name, correct answers
-written differently pass, bad submissions get a clear verdict, and init_dense's statistical check is
-reproducible and leaves NumPy's global random state alone."""
-
+"""Notebook 02's checks beyond what tests/test_grader.py asks of every check: dense_forward's messages and
+hidden cases, and init_dense's statistical check, reproducible and leaving NumPy's global random state
+alone."""
 
 import numpy as np
 import pytest
@@ -9,134 +8,10 @@ import pytest
 from autograde_tests import core, nb02
 from autograde_tests.mistakes.nb02 import MISTAKES
 from course_lib import layers
-from tests.grader_testing import (
-    assert_every_bad_submission_fails,
-    assert_fails,
-    assert_infinite_loop_is_stopped,
-    assert_mistake_caught_and_named,
-    assert_passes,
-    mistake_params,
-    run_check,
-)
+from tests.grader_testing import assert_fails, assert_passes, run_check
 
 pytestmark = pytest.mark.nb02
 
-
-def test_every_graded_function_has_a_check_a_reference_and_at_least_four_mistakes():
-    assert set(nb02.CHECKS) == set(MISTAKES)
-    assert all(callable(getattr(layers, name)) for name in nb02.CHECKS)
-    assert all(len(mistakes) >= 4 for mistakes in MISTAKES.values())
-
-
-@pytest.mark.parametrize("name", sorted(nb02.CHECKS))
-@pytest.mark.parametrize("hidden", [False, True])
-def test_reference_passes(name, hidden):
-    assert_passes(nb02.CHECKS[name], getattr(layers, name), hidden=hidden)
-
-
-@pytest.mark.parametrize(("name", "mistake"), mistake_params(MISTAKES))
-def test_known_mistake_fails_and_is_named_by_the_visible_cases_already(name, mistake):
-    assert_mistake_caught_and_named(nb02.CHECKS[name], mistake)
-
-
-def _forward_row_by_row(X, W, b):
-    out = np.empty((X.shape[0], W.shape[1]))
-    for i, row in enumerate(X):
-        out[i] = row @ W + b
-    return out
-
-
-STD = {"small": lambda n_in: 0.01, "xavier": lambda n_in: np.sqrt(1 / n_in), "he": lambda n_in: np.sqrt(2 / n_in)}
-
-
-def _init_with_rng_normal(n_in, n_out, rng, scheme="he"):
-    W = np.zeros((n_in, n_out)) if scheme == "zeros" else rng.normal(0.0, STD[scheme](n_in), size=(n_in, n_out))
-    return W, np.zeros(n_out)
-
-
-def _init_drawn_transposed(n_in, n_out, rng, scheme="he"):
-    # Draws in another order (a transposed view): other numbers than the reference, the same distribution.
-    if scheme == "zeros":
-        return np.zeros((n_in, n_out)), np.zeros(n_out)
-    return rng.standard_normal((n_out, n_in)).T * STD[scheme](n_in), np.zeros(n_out)
-
-
-def _init_float32_list_pair(n_in, n_out, rng, scheme="he"):
-    W = rng.standard_normal(n_in * n_out, dtype=np.float32).reshape(n_in, n_out)
-    if scheme == "zeros":
-        W = np.zeros_like(W)
-    else:
-        W *= np.float32(STD[scheme](n_in))
-    return [W, np.zeros(n_out, dtype=np.float32)]
-
-
-def _init_if_elif(n_in, n_out, rng, scheme="he"):
-    if scheme == "zeros":
-        W = np.zeros((n_in, n_out))
-    elif scheme == "small":
-        W = 0.01 * rng.standard_normal(size=(n_in, n_out))
-    elif scheme == "xavier":
-        W = rng.standard_normal(size=(n_in, n_out)) / np.sqrt(n_in)
-    elif scheme == "he":
-        W = rng.normal(scale=np.sqrt(2.0 / n_in), size=(n_in, n_out))
-    else:
-        raise ValueError(f"unknown scheme {scheme!r}")
-    return W, np.zeros(n_out, dtype=int)
-
-
-ALTERNATIVES = {
-    "dense_forward": [
-        lambda X, W, b: np.dot(X, W) + b,
-        lambda X, W, b: np.matmul(X, W) + b[None, :],
-        lambda X, W, b: np.einsum("ni,io->no", X, W) + b,
-        lambda X, W, b: (W.T @ X.T).T + b,
-        lambda X, W, b: (X[:, :, None] * W[None, :, :]).sum(axis=1) + b,
-        _forward_row_by_row,
-    ],
-    "init_dense": [_init_with_rng_normal, _init_drawn_transposed, _init_float32_list_pair, _init_if_elif],
-}
-
-
-@pytest.mark.parametrize(
-    ("name", "fn"),
-    [pytest.param(name, fn, id=f"{name}-{i}") for name, fns in ALTERNATIVES.items() for i, fn in enumerate(fns)],
-)
-def test_correct_alternative_passes(name, fn):
-    assert_passes(nb02.CHECKS[name], fn)
-
-
-def test_every_graded_function_has_at_least_two_alternatives():
-    assert set(ALTERNATIVES) == set(nb02.CHECKS)
-    assert all(len(fns) >= 2 for fns in ALTERNATIVES.values())
-
-
-@pytest.mark.parametrize("seed", range(1, 6))
-def test_a_correct_init_dense_passes_whatever_seeds_it_is_given(seed, monkeypatch):
-    # The statistical tolerances must hold for any draw, not just for the seeds the check happens to use.
-    # Shifting every seed gives the reference entirely different weights.
-    original = nb02._init_cases
-    monkeypatch.setattr(nb02, "_init_cases", lambda hidden: [
-        nb02.InitCase(c.n_in, c.n_out, c.scheme, c.seed + 100 * seed, c.positional, c.numpy_ints)
-        for c in original(hidden)
-    ])
-    assert_passes(nb02.check_init_dense, layers.init_dense)
-
-
-# ---------------------------------------------------------------------------------------------
-# Bad submissions: each works for both graded functions, whatever their parameters.
-
-
-@pytest.mark.parametrize("name", sorted(nb02.CHECKS))
-def test_bad_submissions_fail_with_a_clear_reason(name):
-    assert_every_bad_submission_fails(nb02.CHECKS[name], getattr(layers, name))
-
-
-@pytest.mark.parametrize("name", sorted(nb02.CHECKS))
-def test_an_infinite_loop_is_stopped_and_reported(name, monkeypatch):
-    assert_infinite_loop_is_stopped(nb02.CHECKS[name], monkeypatch)
-
-
-# ---------------------------------------------------------------------------------------------
 # dense_forward: what the messages say, and what only the hidden cases catch.
 
 
@@ -146,7 +21,7 @@ def test_failure_message_gives_case_got_expected_and_cause_in_order():
     assert lines[0].startswith("dense_forward failed on X = [[ 1. ,  2. ,  0. ],")
     assert "got      [[ 3.5 , -1.  ,  1.  ]," in message
     assert "expected [[ 3.6 , -1.2 ,  1.3 ]," in message
-    assert lines[-1].startswith("  Known mistake, bias forgotten:")
+    assert any(line.startswith("  Known mistake, bias forgotten:") for line in lines)
 
 
 def test_a_transposed_product_on_non_square_shapes_fails_as_a_shape_error():
@@ -177,11 +52,13 @@ def test_hidden_cases_catch_what_visible_cases_miss(fn, phrase):
 def test_init_dense_message_gives_the_case_the_measured_std_the_target_and_the_mistake():
     message = assert_fails(nb02.check_init_dense, MISTAKES["init_dense"][1].fn, hidden=False)
     assert message.splitlines() == [
-        'init_dense failed on n_in = 250, n_out = 160, rng = np.random.default_rng(0), scheme = "he":',
+        "init_dense failed on n_in = 250, n_out = 160, rng = np.random.default_rng(0),",
+        '    scheme = "he":',
         "  got      W with standard deviation 0.06336 (0.708 × the target)",
-        '  expected standard deviation 0.08944 = sqrt(2 / n_in) = sqrt(2 / 250) for "he" (within 3%)',
-        "  Known mistake, he with sqrt(1 / n_in): that is xavier's standard deviation; he doubles the variance: "
-        "std = sqrt(2 / n_in).",
+        '  expected standard deviation 0.08944 = sqrt(2 / n_in) = sqrt(2 / 250) for "he"',
+        "           (within 3%)",
+        "  Known mistake, he with sqrt(1 / n_in): that is xavier's standard deviation; he",
+        "    doubles the variance, to 2 / n_in.",
     ]
 
 
@@ -191,7 +68,7 @@ def test_a_wrong_spread_outside_the_catalogue_gets_the_likely_cause():
     message = assert_fails(nb02.check_init_dense, too_wide)
     assert "(1.5 × the target)" in message
     assert "Known mistake" not in message
-    assert "Likely cause: multiply a standard normal draw by the scheme's standard deviation" in message
+    assert "Likely cause: scale a standard normal draw by the scheme's standard deviation" in message
 
 
 def test_the_check_leaves_numpys_global_random_state_as_it_found_it():
@@ -208,7 +85,7 @@ def test_a_student_who_reseeds_the_global_state_is_caught_too():
         np.random.seed(0)
         return layers.init_dense(n_in, n_out, rng, scheme)
 
-    assert_fails(nb02.check_init_dense, reseeds, must_mention=["global random state changed"], hidden=False)
+    assert_fails(nb02.check_init_dense, reseeds, must_mention=["global random state"], hidden=False)
 
 
 def test_randomness_that_ignores_the_seed_is_caught():
@@ -250,7 +127,7 @@ def test_init_dense_hidden_cases_catch_what_visible_cases_miss(fn, phrase):
     ("fn", "phrase"),
     [
         (lambda n_in, n_out, rng, scheme="he": (np.full((n_in, n_out), np.nan), np.zeros(n_out)), "nan or inf"),
-        (lambda n_in, n_out, rng, scheme="he": ("W", "b"), "expected NumPy arrays of numbers"),
+        (lambda n_in, n_out, rng, scheme="he": ("W", "b"), "expected NumPy arrays of floats"),
         (lambda n_in, n_out, rng, scheme="he": (*layers.init_dense(n_in, n_out, rng, scheme), None),
          "got      a tuple of 3 items"),
     ],
@@ -269,3 +146,10 @@ def test_init_dense_rejects_results_that_are_not_a_usable_pair(fn, phrase):
 )
 def test_degenerate_weights_fail_without_the_check_warning_or_crashing(fn):
     assert_fails(nb02.check_init_dense, fn, must_mention=["expected a mean close to 0"], hidden=False)
+
+
+def test_integer_division_in_the_scale_is_named_not_blamed_on_the_seed():
+    # 2 // n_in is 0: every W is all zeros, which must not read as "W does not come from rng".
+    message = assert_fails(nb02.check_init_dense, lambda n_in, n_out, rng, scheme="he": (
+        rng.standard_normal((n_in, n_out)) * np.sqrt(2 // n_in), np.zeros(n_out)), hidden=False)
+    assert "W all zeros" in message and "from rng's draws" not in message

@@ -216,7 +216,7 @@ MISTAKES = {
     ],
     "sigmoid_grad": [
         Mistake("formula in terms of the output applied to z",
-                "s·(1 − s) needs s = sigmoid(z) first; z·(1 − z) treats z as if it were the sigmoid's output.",
+                "s·(1 − s) needs s = σ(z) first; z·(1 − z) treats z as if it were the sigmoid's output.",
                 _sigmoid_grad_of_output),
         Mistake("returns sigmoid itself", "the derivative is σ(z)·(1 − σ(z)), not σ(z).",
                 _sigmoid_grad_missing_factor),
