@@ -39,7 +39,8 @@ def softmax_cce_backward(probs, y):
     probs = np.asarray(probs)
     y = np.asarray(y)
     onehot = y if y.ndim == 2 else one_hot(y, probs.shape[1])
-    return (probs - onehot) / len(probs)
+    # In probs's dtype, so that float32 training stays float32.
+    return (probs - onehot.astype(probs.dtype, copy=False)) / len(probs)
 
 
 def sigmoid_bce_backward(p, y):

@@ -31,11 +31,13 @@ def class_labels(y):
 def softmax(Z):
     """Row-wise softmax, stable for logits of any size.
 
-    Z: (N, K) logits (a single row (K,) works too). Returns (N, K) float64 probabilities, rows summing to 1.
+    Z: (N, K) logits (a single row (K,) works too). Returns (N, K) probabilities, rows summing to 1, in
+    Z's float dtype (float64 for integer logits).
     Subtracting each row's max changes nothing mathematically (the factor exp(-max) cancels between
     numerator and denominator) but keeps every exponent <= 0, so exp never overflows.
     """
-    Z = np.asarray(Z, dtype=np.float64)
+    Z = np.asarray(Z)
+    Z = Z.astype(np.result_type(Z.dtype, np.float32), copy=False)
     # A gap beyond ~1.8e308 between a logit and its row's max rounds to -inf, whose exp is exactly the 0 it should be.
     with np.errstate(over="ignore"):
         shifted = Z - Z.max(axis=-1, keepdims=True)

@@ -198,3 +198,18 @@ def test_gradient_check_rejects_a_gradient_of_the_wrong_shape(rng):
     grads["b1"] = grads["b1"][None, :]  # db kept as (1, H) by sum(axis=0, keepdims=True)
     with pytest.raises(ValueError, match=r"grads\['b1'\] has shape \(1, 4\)"):
         gradient_check(loss_of_params, grads, params, show=False)
+
+
+@pytest.mark.parametrize("label_form", ["integers", "one-hot"])
+def test_float32_stays_float32(rng, label_form):
+    """The training toolkit may run in float32; no backward may quietly promote it to float64."""
+    Z = rng.standard_normal((4, 3)).astype(np.float32)
+    y = np.array([0, 2, 1, 1], dtype=np.uint8)
+    labels = y if label_form == "integers" else one_hot(y, 3)
+    probs = softmax(Z)
+    assert probs.dtype == np.float32
+    assert softmax_cce_backward(probs, labels).dtype == np.float32
+    assert relu_backward(Z, Z).dtype == np.float32
+    assert all(g.dtype == np.float32 for g in dense_backward(Z, Z, np.ones((3, 3), dtype=np.float32)))
+    p = probs[:, :1]
+    assert sigmoid_bce_backward(p, (y[:, None] > 0).astype(np.float32)).dtype == np.float32
