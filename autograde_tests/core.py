@@ -24,6 +24,7 @@ credit for some displayed values.
 
 import contextlib
 import copy
+import functools
 import inspect as inspection
 import io
 import itertools
@@ -621,6 +622,17 @@ class Parts(tuple):
         parts = super().__new__(cls, values)
         parts._part_names = tuple(names)
         return parts
+
+
+def named_parts(reference, names):
+    """`reference` with its tuple result's parts named (see Parts), for checks of functions such as
+    dense_backward that return (dX, dW, db)."""
+
+    @functools.wraps(reference)
+    def named(*args, **kwargs):
+        return Parts(reference(*args, **kwargs), names)
+
+    return named
 
 
 def behaviour_problem(outcome):
