@@ -50,4 +50,6 @@ def sigmoid_bce_backward(p, y):
     Returns dZ shaped like p: (p - y) / N, the exact gradient of the unclipped loss.
     """
     p = np.asarray(p)
-    return (p - np.reshape(y, p.shape)) / len(p)
+    # Labels in p's shape and dtype: a (N,) y against a (N, 1) p would otherwise broadcast to (N, N).
+    y = np.reshape(y, p.shape).astype(p.dtype, copy=False)
+    return (p - y) / len(p)

@@ -78,17 +78,25 @@ def gradient_check(loss_of_params, grads, params, h=1e-5, show=True):
     Every array is passed to loss_of_params as a float64 copy (a float32 loss cannot resolve h = 1e-5), so
     params is unchanged afterwards. With show=True, prints name, shape, relative error and verdict.
     Returns dict name -> relative error (float).
+
+    Example, for a network whose loss is my_loss(X, y, params) and whose backward gave grads:
+        gradient_check(lambda p: my_loss(X, y, p), grads, params)
     """
     point = {name: np.array(value, dtype=np.float64) for name, value in params.items()}
     errors = {}
     for name, analytic in grads.items():
         if np.shape(analytic) != point[name].shape:
             raise ValueError(f"grads[{name!r}] has shape {np.shape(analytic)}, params[{name!r}] {point[name].shape}")
-        numerical = numerical_gradient(lambda value, name=name: loss_of_params({**point, name: value}), point[name], h)
+        numerical = numerical_gradient(_as_function_of_one(loss_of_params, point, name), point[name], h)
         errors[name] = relative_error(analytic, numerical)
     if show:
         print(gradient_check_table(errors, point))
     return errors
+
+
+def _as_function_of_one(loss_of_params, params, name):
+    """loss_of_params as a function of the array params[name] alone, every other entry held fixed."""
+    return lambda value: loss_of_params({**params, name: value})
 
 
 def gradient_check_table(errors, params):

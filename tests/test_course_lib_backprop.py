@@ -212,4 +212,4 @@ def test_float32_stays_float32(rng, label_form):
     assert relu_backward(Z, Z).dtype == np.float32
     assert all(g.dtype == np.float32 for g in dense_backward(Z, Z, np.ones((3, 3), dtype=np.float32)))
     p = probs[:, :1]
-    assert sigmoid_bce_backward(p, (y[:, None] > 0).astype(np.float32)).dtype == np.float32
+    assert sigmoid_bce_backward(p, (y > 0).astype(np.uint8)).dtype == np.float32
