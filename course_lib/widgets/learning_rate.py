@@ -45,7 +45,8 @@ def learning_rate_explorer(sgd_update_fn=None, forward_fn=None, backward_fn=None
     thousand steps to leave this data's plateau, hence the default.
 
     explorer.runs: the kept runs, oldest first, each a dict with "lr", "steps", "loss" and "accuracy"
-    ((steps,) arrays, nan after a non-finite loss) and "diverged" (bool). results (empty until the first
+    ((steps,) arrays, nan after a non-finite loss, where training stops), "final_step" (int, the last step
+    measured) and "diverged" (bool). results (empty until the first
     run): the latest run's "lr", "steps", "initial_loss", "final_loss", "final_accuracy", "diverged".
     explorer.train() does what the Train button does; explorer.clear() what Clear runs does.
     """
@@ -119,8 +120,7 @@ class LearningRateExplorer(Explorer):
         if not self.runs:
             return _runs_figure([]), "No run yet: choose a learning rate and press Train.", {}
         run = self.runs[-1]
-        done = ~np.isnan(run["loss"])
-        final_step = int(np.flatnonzero(done)[-1])
+        final_step = run["final_step"]
         results = {"lr": run["lr"], "steps": run["steps"], "initial_loss": float(run["loss"][0]),
                    "final_loss": float(run["loss"][final_step]),
                    "final_accuracy": float(run["accuracy"][final_step]), "diverged": run["diverged"]}
@@ -150,7 +150,7 @@ def _train(X, y, params, lr, steps, forward_fn, backward_fn, sgd_update_fn):
 
     X: (N, D); y: (N,) integer labels; params: updated in place by sgd_update_fn.
     Returns a run dict: "lr", "steps", "loss" and "accuracy" (steps,) measured before each step's update
-    (nan after a non-finite loss, where training stops), and "diverged".
+    (nan after a non-finite loss, where training stops), "final_step" (the last step measured) and "diverged".
     """
     from tqdm.auto import tqdm
 
@@ -168,9 +168,10 @@ def _train(X, y, params, lr, steps, forward_fn, backward_fn, sgd_update_fn):
             if not np.isfinite(losses[step]):
                 break
             sgd_update_fn(params, backward_fn(probs, y, cache, params), lr)
-    finished = losses[~np.isnan(losses)]
-    diverged = bool(not np.all(np.isfinite(finished)) or finished[-1] > finished[0])
-    return {"lr": lr, "steps": steps, "loss": losses, "accuracy": accuracies, "diverged": diverged}
+    final_loss = losses[step]
+    diverged = bool(not np.isfinite(final_loss) or final_loss > losses[0])
+    return {"lr": lr, "steps": steps, "loss": losses, "accuracy": accuracies, "final_step": step,
+            "diverged": diverged}
 
 
 def _runs_figure(runs):
