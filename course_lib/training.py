@@ -7,7 +7,7 @@ import numpy as np
 
 from course_lib.activations import relu
 from course_lib.backprop import dense_backward, relu_backward, softmax_cce_backward
-from course_lib.layers import init_dense
+from course_lib.layers import dense_forward, init_dense
 from course_lib.losses import accuracy, categorical_cross_entropy, softmax
 
 
@@ -33,7 +33,7 @@ def linear_forward(X, params):
 
     X: (N, D); params: W (D, K), b (K,). Returns probs (N, K).
     """
-    return softmax(X @ params["W"] + params["b"])
+    return softmax(dense_forward(X, params["W"], params["b"]))
 
 
 def two_layer_forward(X, params):
@@ -42,9 +42,9 @@ def two_layer_forward(X, params):
     X: (N, D); params: W1 (D, H), b1 (H,), W2 (H, K), b2 (K,).
     Returns probs (N, K) and cache (X, Z1, A1), the arrays two_layer_backward needs; Z1, A1 are (N, H).
     """
-    Z1 = X @ params["W1"] + params["b1"]
+    Z1 = dense_forward(X, params["W1"], params["b1"])
     A1 = relu(Z1)
-    probs = softmax(A1 @ params["W2"] + params["b2"])
+    probs = softmax(dense_forward(A1, params["W2"], params["b2"]))
     return probs, (X, Z1, A1)
 
 
