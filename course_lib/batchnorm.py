@@ -20,13 +20,14 @@ def batchnorm_forward(Z, gamma, beta, bn_state, training=True, momentum=0.1, eps
     """
     if training:
         mean = Z.mean(axis=0)
-        var = Z.var(axis=0)
+        centered = Z - mean
+        var = np.mean(centered * centered, axis=0)
         _update_running_statistics(bn_state, mean, var, momentum)
     else:
-        mean = bn_state["running_mean"]
+        centered = Z - bn_state["running_mean"]
         var = bn_state["running_var"]
     inv_std = 1.0 / np.sqrt(var + eps)
-    Z_hat = (Z - mean) * inv_std
+    Z_hat = centered * inv_std
     out = gamma * Z_hat + beta
     return out, (Z_hat, gamma, inv_std, training)
 
@@ -48,18 +49,17 @@ def batchnorm_backward(dout, cache):
     Returns dZ (N, D), dgamma (D,), dbeta (D,).
     In training mode the mean and variance depend on every row of Z, and the chain rule through both
     collapses to the compact form
-        dZ = inv_std / N * (N * dZ_hat - sum(dZ_hat) - Z_hat * sum(dZ_hat * Z_hat)),  dZ_hat = dout * gamma,
-    sums over the batch axis. In eval mode the statistics are constants and dZ = dZ_hat * inv_std.
+        dZ = gamma * inv_std / N * (N * dout - dbeta - Z_hat * dgamma),
+    with dbeta = sum(dout) and dgamma = sum(dout * Z_hat) over the batch axis: the two sums that the
+    mean and the variance send back. In eval mode the statistics are constants: dZ = dout * gamma * inv_std.
     """
     Z_hat, gamma, inv_std, training = cache
     dgamma = np.sum(dout * Z_hat, axis=0)
     dbeta = dout.sum(axis=0)
-    dZ_hat = dout * gamma
     if not training:
-        return dZ_hat * inv_std, dgamma, dbeta
+        return dout * (gamma * inv_std), dgamma, dbeta
     N = dout.shape[0]
-    dZ = N * dZ_hat - dZ_hat.sum(axis=0) - Z_hat * np.sum(dZ_hat * Z_hat, axis=0)
-    dZ *= inv_std / N
+    dZ = (gamma * inv_std / N) * (N * dout - dbeta - Z_hat * dgamma)
     return dZ, dgamma, dbeta
 
 
@@ -79,14 +79,15 @@ def layernorm_backward(dout, cache):
     """Backward pass of layernorm_forward.
 
     dout: (N, D); cache: from layernorm_forward. Returns dZ (N, D), dgamma (D,), dbeta (D,).
-    The compact form of batchnorm_backward with the roles of the axes swapped: the sums run over the
-    D features of each row.
+    The compact form of batchnorm_backward with the axes swapped: the statistics are per row, so the sums
+    run over each row's D features, and gamma, which varies along the row, stays inside them:
+        dZ = inv_std / D * (D * dZ_hat - sum(dZ_hat) - Z_hat * sum(dZ_hat * Z_hat)),  dZ_hat = dout * gamma.
     """
     Z_hat, gamma, inv_std = cache
     dgamma = np.sum(dout * Z_hat, axis=0)
     dbeta = dout.sum(axis=0)
     dZ_hat = dout * gamma
     D = dout.shape[1]
-    dZ = D * dZ_hat - dZ_hat.sum(axis=1, keepdims=True) - Z_hat * np.sum(dZ_hat * Z_hat, axis=1, keepdims=True)
-    dZ *= inv_std / D
-    return dZ, dgamma, dbeta
+    row_sum = dZ_hat.sum(axis=1, keepdims=True)
+    row_projection = np.sum(dZ_hat * Z_hat, axis=1, keepdims=True)
+    return inv_std / D * (D * dZ_hat - row_sum - Z_hat * row_projection), dgamma, dbeta

@@ -26,9 +26,7 @@ def l2_grads(params, grads, lam):
     params, grads: dicts sharing keys. Returns a new dict: grads[k] + lam * params[k] for keys starting
     with "W", the other gradients unchanged; neither input dict is modified.
     """
-    return {
-        name: grad + lam * params[name] if name.startswith("W") else grad for name, grad in grads.items()
-    }
+    return {name: grad + lam * params[name] if name.startswith("W") else grad for name, grad in grads.items()}
 
 
 def dropout_forward(A, keep_prob, rng, training=True):

@@ -17,7 +17,10 @@ def numbered_data(N):
 
 
 # N * fraction = 2.5 rounds to 2 (Python's round), 0.3 * 10 = 3.0000000000000004 rounds to 3.
-@pytest.mark.parametrize(("N", "fraction", "n_val"), [(100, 0.2, 20), (10, 0.3, 3), (5, 0.5, 2), (7, 0.0, 0), (7, 1.0, 7)])
+SPLIT_SIZES = [(100, 0.2, 20), (10, 0.3, 3), (5, 0.5, 2), (7, 0.0, 0), (7, 1.0, 7)]
+
+
+@pytest.mark.parametrize(("N", "fraction", "n_val"), SPLIT_SIZES)
 def test_split_sizes(N, fraction, n_val):
     X_train, y_train, X_val, y_val = train_val_split(*numbered_data(N), fraction, np.random.default_rng(0))
     assert len(X_val) == len(y_val) == n_val == round(N * fraction)
