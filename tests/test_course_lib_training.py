@@ -30,18 +30,6 @@ def spirals():
     return spiral_data(100, 3)
 
 
-@pytest.fixture(scope="module")
-def trained_runs(spirals):
-    """One default training run per seed 0..2 (each takes about a second), shared by the tests below."""
-    X, y = spirals
-    runs = {}
-    for seed in range(3):
-        wall, cpu = time.perf_counter(), time.process_time()
-        params, history = train_two_layer_net(X, y, rng=np.random.default_rng(seed))
-        runs[seed] = (params, history, time.perf_counter() - wall, time.process_time() - cpu)
-    return runs
-
-
 # --- sgd_update and decayed_learning_rate -------------------------------------------------------------------
 
 
@@ -110,18 +98,21 @@ def test_two_layer_backward_passes_a_gradient_check():
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_train_two_layer_net_learns_the_spirals_in_time(spirals, trained_runs, seed):
+def test_train_two_layer_net_learns_the_spirals_in_time(spirals, seed):
+    """One default run per seed (each about a second), and everything the contract says about it.
+
+    All in one test so that no run is repeated, even when pytest -n spreads tests over workers.
+    """
     X, y = spirals
-    params, history, wall_seconds, cpu_seconds = trained_runs[seed]
+    wall, cpu = time.perf_counter(), time.process_time()
+    params, history = train_two_layer_net(X, y, rng=np.random.default_rng(seed))
+    wall_seconds, cpu_seconds = time.perf_counter() - wall, time.process_time() - cpu
     final_accuracy = accuracy(two_layer_forward(X.astype(np.float64), params)[0], y)
     print(f"seed {seed}: accuracy {final_accuracy:.3f}, {wall_seconds:.2f} s wall, {cpu_seconds:.2f} s CPU")
     assert final_accuracy >= MIN_ACCURACY
     # CPU time, not wall time: five jobs share two cores here, and waiting for a core is not our cost.
     assert cpu_seconds < MAX_SECONDS
 
-
-def test_train_two_layer_net_returns_the_contract_shapes(trained_runs):
-    params, history, _, _ = trained_runs[0]
     assert {name: value.shape for name, value in params.items()} == {
         "W1": (2, 64),
         "b1": (64,),
@@ -131,14 +122,10 @@ def test_train_two_layer_net_returns_the_contract_shapes(trained_runs):
     assert set(history) == {"loss", "accuracy"}
     assert len(history["loss"]) == len(history["accuracy"]) == 5000
     assert all(isinstance(value, float) for value in history["loss"] + history["accuracy"])
-
-
-def test_train_two_layer_net_history_shows_learning(trained_runs):
-    for _, history, _, _ in trained_runs.values():
-        # He-initialised logits are not uniform, so the first loss is near, not at, log 3.
-        assert 0.8 < history["loss"][0] < 2.0
-        assert history["loss"][-1] < 0.5 * history["loss"][0]
-        assert np.mean(history["accuracy"][-100:]) > np.mean(history["accuracy"][:100]) + 0.3
+    # He-initialised logits are not uniform, so the first loss is near, not at, log 3.
+    assert 0.8 < history["loss"][0] < 2.0
+    assert history["loss"][-1] < 0.5 * history["loss"][0]
+    assert np.mean(history["accuracy"][-100:]) > np.mean(history["accuracy"][:100]) + 0.3
 
 
 def test_train_two_layer_net_is_deterministic_and_rng_none_means_seed_zero(spirals):
@@ -167,21 +154,17 @@ def test_train_two_layer_net_honours_its_arguments(spirals):
 # --- the linear classifier it is compared with ------------------------------------------------------------
 
 
-def test_linear_classifier_stalls_on_the_spirals(spirals, trained_runs):
+def test_linear_classifier_stalls_on_the_spirals(spirals):
     X, y = spirals
     params, history = train_linear_classifier(X, y, rng=np.random.default_rng(0))
     assert {name: value.shape for name, value in params.items()} == {"W": (2, 3), "b": (3,)}
     assert len(history["loss"]) == len(history["accuracy"]) == 1000
     final_accuracy = accuracy(linear_forward(X.astype(np.float64), params), y)
-    # Better than chance, far below the hidden layer: straight boundaries cannot follow the arms.
-    assert 0.34 < final_accuracy < 0.55
+    # Better than chance, far below the two-layer network's 0.80: straight boundaries cannot follow the arms.
+    assert 0.34 < final_accuracy < MIN_ACCURACY - 0.25
     assert history["loss"][-1] < history["loss"][0]
     # It has converged rather than run out of epochs: the last hundred losses barely move.
     assert abs(history["loss"][-100] - history["loss"][-1]) < 1e-4
-    worst_two_layer = min(
-        accuracy(two_layer_forward(X.astype(np.float64), run[0])[0], y) for run in trained_runs.values()
-    )
-    assert worst_two_layer > final_accuracy + 0.3
 
 
 def test_sgd_update_keeps_arrays_the_caller_kept():
