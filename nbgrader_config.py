@@ -1,9 +1,10 @@
 """nbgrader configuration for the course, read by every `nbgrader` command run from the repo root.
 
-Layout (see COURSE_CONTRACT.md): the instructor's source notebooks, with solutions and hidden tests,
-live in solutions/<id>/<id>.ipynb; `nbgrader generate_assignment <id> --force` writes the student
-release to notebooks/<id>/<id>.ipynb, which is committed. Submissions, autograded copies, feedback
-and the gradebook stay out of git (.gitignore).
+Layout (see docs/COURSE_CONTRACT.md): the instructor's source notebooks, with solutions and hidden tests,
+live in solutions/<id>/<id>.ipynb; `scripts/release.py` (which runs `nbgrader generate_assignment`) writes
+the student release to notebooks/<id>/<id>.ipynb, which is committed. Submissions, autograded copies,
+feedback, the gradebook and the grades.csv of `nbgrader export` hold student data and stay out of git
+(.gitignore); README's "For instructors" says where to export grades instead.
 """
 
 c = get_config()  # noqa: F821 -- injected by traitlets when it executes this file

@@ -8,20 +8,28 @@ into a temporary folder, and then makes notebooks/ mirror it: every notebooks/<i
 a notebooks/<id>/ whose source is gone is removed. Commit solutions/ and notebooks/ together.
 
 The gradebook it updates is the course's own, gradebook.db at the repo root (gitignored), as a plain
-`nbgrader generate_assignment` would: autograde restores grade cells from it, so it must describe
-the notebooks that were released. `generate_release()` is also what tests/test_release.py calls, with a
-throwaway gradebook, to check that the committed notebooks/ is what this script produces.
+`nbgrader generate_assignment` would: autograde checks the grade cells against it, so it must describe
+the notebooks that were released. One difference: an assignment whose notebooks carry no points
+(00_welcome) is released but then removed from the gradebook again, because nbgrader would otherwise give
+every student a 0/0 row for it in `nbgrader export` (measured with nbgrader 0.9.6). Such an assignment is
+not collected or autograded: `nbgrader autograde` stops on it with "No assignment with ID ... exists".
+`generate_release()` is also what tests/test_release.py calls, with a throwaway gradebook, to check that
+the committed notebooks/ is what this script produces.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from nbgrader.api import Gradebook, MissingEntry
+from traitlets.config import PyFileConfigLoader
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,6 +64,36 @@ def generate_release(dest: Path, db_path: Path | None = None, root: Path = REPO_
     expected = sorted(p.parent.name for p in (root / "solutions").glob("*/*.ipynb"))
     if generated != sorted(set(expected)):
         raise RuntimeError(f"nbgrader generated {generated}, expected one folder per source: {expected}")
+    unregister_ungraded(db_path or root / "gradebook.db", root)
+
+
+def points(assignment_dir: Path) -> float:
+    """The points of every grade cell in the assignment's source notebooks."""
+    total = 0.0
+    for path in assignment_dir.glob("*.ipynb"):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            nbgrader = cell.get("metadata", {}).get("nbgrader", {})
+            if nbgrader.get("grade"):
+                total += float(nbgrader.get("points", 0))
+    return total
+
+
+def unregister_ungraded(db_path: Path, root: Path = REPO_ROOT) -> list[str]:
+    """Remove every assignment of root/solutions that carries no points from the gradebook at db_path.
+
+    Returns the ids removed.
+    """
+    course_id = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config().CourseDirectory.course_id
+    ungraded = sorted(d.name for d in (root / "solutions").iterdir() if d.is_dir() and not points(d))
+    removed = []
+    with Gradebook(f"sqlite:///{db_path}", course_id) as gradebook:
+        for assignment_id in ungraded:
+            try:
+                gradebook.remove_assignment(assignment_id)
+            except MissingEntry:
+                continue
+            removed.append(assignment_id)
+    return removed
 
 
 def mirror(generated: Path, release_dir: Path) -> list[str]:
