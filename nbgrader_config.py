@@ -16,6 +16,13 @@ c.CourseDirectory.release_directory = "notebooks"
 # working directory). It is not set here, because setting db_url pins it to one path; .gitignore keeps
 # gradebook.db out of git.
 
+# A test cell the student deleted is put back from the gradebook before grading, right after the answer
+# cell before it. nbgrader's default (False) scores a deleted test cell 0 without a word; measured with
+# nbgrader 0.9.6 on notebook 03, a correct submission missing one test cell got 8 of 9 points by default and
+# 9 of 9 with this on. If that answer cell was deleted too, nbgrader stops on that student with a KeyError
+# (logged as an ERROR, exit status 1; the other students are still graded): README says how to re-grade them.
+c.OverwriteCells.add_missing_cells = True
+
 # Every cell of a notebook, when autograded or validated, gets 30 s; a cell still running then is
 # interrupted and, if it is a grade cell, scores 0. The later cells still run.
 c.Execute.timeout = 30
@@ -31,3 +38,32 @@ c.ClearOutput.remove_metadata_fields = {"collapsed", "scrolled", "execution"}
 # stated here on purpose) generate_assignment stops with an error instead.
 c.ClearSolutions.enforce_metadata = True
 c.ClearHiddenTests.enforce_metadata = True
+
+# Trusted autograding (docs/THREAT_MODEL.md): each submission is first rebuilt on the release (duplicated,
+# deleted, edited or metadata-stripped cells repaired, each repair logged), then its cells run in a worker
+# process while the checks run in nbgrader's own process, so that nothing a student's code does can turn a
+# wrong answer into points; a cell that kills or hangs the worker is skipped and grading goes on. The
+# in-notebook checks still run in the student's kernel while they work, for instant feedback.
+from nbgrader.preprocessors import (  # noqa: E402
+    AssignLatePenalties,
+    CheckCellMetadata,
+    ClearOutput,
+    DeduplicateIds,
+    IgnorePattern,
+    LimitOutput,
+    OverwriteCells,
+    OverwriteKernelspec,
+    SaveAutoGrades,
+)
+from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
+
+from autograde_tests.trusted.preprocessors import RepairSubmission, TrustedExecute  # noqa: E402
+
+c.Autograde.sanitize_preprocessors = [RepairSubmission, ClearOutput, DeduplicateIds, OverwriteKernelspec,
+                                      OverwriteCells, CheckCellMetadata]
+c.Autograde.autograde_preprocessors = [TrustedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+                                       SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+c.TrustedExecute.timeout = 30
+# An instructor sets a secret seed for the random hidden cases here (or on the command line,
+# --TrustedExecute.grading_secret=...), so that answers hard-coded for the shipped cases earn nothing.
+# c.TrustedExecute.grading_secret = 123456789
