@@ -1,50 +1,36 @@
 """Training speed: course_lib's toolkit against PyTorch on the course's two small networks.
 
-    python benchmarks/bench_training.py [--runs 5] [--quick] [--dtype float32] [--blas-threads N]
+    python benchmarks/bench_training.py [--runs 5] [--quick] [--dtype float32]
 
 (a) nnfs: spiral_data(100, 3), Dense 2->64, ReLU, Dense 64->3, softmax + cross-entropy, Adam lr 0.05
     with 1/t decay 5e-7, 10001 full-batch steps.
 (b) capstone: 480 points of make_two_spirals, 2->128->128->64->1 with batch norm, ReLU and dropout (keep 0.85)
     after each hidden layer, sigmoid + binary cross-entropy, Adam lr 3e-3, 500 epochs of mini-batches of 64.
 
-Each is trained with course_lib (toolkit.fit) and with PyTorch on the CPU with 1 thread and with its default
-number of threads; the three settings take turns within each run, so a change in machine load hits them
-alike. Both sides do the same work per step, including the running loss and accuracy that fit records.
-Prints median and min-max seconds per setting, and last the line
+Each is trained with course_lib (toolkit.fit) and with PyTorch on the CPU, each with 1 thread and with its
+default number of threads (for course_lib: the threads of NumPy's OpenBLAS, switched at run time as
+threadpoolctl does; shown only when NumPy's OpenBLAS is found). The settings take turns within each run,
+so a change in machine load hits them alike. Both sides do the same work per step, including the running
+loss and accuracy that fit records. Prints median and min-max seconds per setting, and last the line
     ratio course_lib/pytorch: nnfs=<x> capstone=<y>
-of course_lib's median over the faster PyTorch setting's median (below 1: course_lib is faster).
+of course_lib's faster median over PyTorch's faster median (below 1: course_lib is faster).
 --quick trains a tenth of the steps, for a smoke test; its numbers are not the benchmark.
---blas-threads N sets OPENBLAS_NUM_THREADS for NumPy (default: NumPy's own choice, what students get). On a
-loaded machine NumPy's multi-threaded matrix products of these small sizes slow down several times, which
-1 thread avoids; the printed header says which setting ran.
+On a loaded machine the multi-threaded settings of both libraries slow down several times on these small
+matrix products (threads wait for busy cores); measure on a quiet machine.
 """
 
 import argparse
-import os
+import ctypes
 import statistics
 import time
+from pathlib import Path
 
+import numpy as np
+import torch
 
-def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=5, help="timed runs per setting (default 5)")
-    parser.add_argument("--quick", action="store_true", help="a tenth of the steps: a smoke test, not a benchmark")
-    parser.add_argument("--dtype", choices=["float32", "float64"], default="float32")
-    parser.add_argument("--blas-threads", type=int, default=None, help="OPENBLAS_NUM_THREADS for NumPy")
-    return parser.parse_args()
-
-
-# OpenBLAS reads its thread count once, when NumPy is first imported, so the arguments come first.
-ARGS = parse_args() if __name__ == "__main__" else None
-if ARGS is not None and ARGS.blas_threads is not None:
-    os.environ["OPENBLAS_NUM_THREADS"] = str(ARGS.blas_threads)
-
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-
-from course_lib.datasets import make_two_spirals, spiral_data  # noqa: E402
-from course_lib.early_stopping import train_val_split  # noqa: E402
-from course_lib.toolkit import (  # noqa: E402
+from course_lib.datasets import make_two_spirals, spiral_data
+from course_lib.early_stopping import train_val_split
+from course_lib.toolkit import (
     Adam,
     BatchNorm,
     Dense,
@@ -166,43 +152,75 @@ def timed(train, *args):
     return time.perf_counter() - start, final_loss, final_accuracy
 
 
+def numpy_blas_threads():
+    """(get, set) functions for the thread count of the OpenBLAS bundled with NumPy, or None if not found."""
+    libraries = sorted((Path(np.__file__).parent.parent / "numpy.libs").glob("libscipy_openblas*.so*"))
+    if not libraries:
+        return None
+    library = ctypes.CDLL(str(libraries[0]))
+    for suffix in ("64_", "_64_", ""):
+        getter = getattr(library, f"scipy_openblas_get_num_threads{suffix}", None)
+        setter = getattr(library, f"scipy_openblas_set_num_threads{suffix}", None)
+        if getter is not None and setter is not None:
+            getter.restype = ctypes.c_int
+            setter.argtypes = [ctypes.c_int]
+            return getter, setter
+    return None
+
+
+def settings_for(ours, theirs):
+    """{label: (train function, function that sets the thread count before it runs)}."""
+    default_torch_threads = torch.get_num_threads()
+    settings = {}
+    blas = numpy_blas_threads()
+    if blas is None:
+        settings["course_lib"] = (ours, lambda: None)
+    else:
+        get_threads, set_threads = blas
+        default_blas_threads = get_threads()
+        settings["course_lib 1 thread"] = (ours, lambda: set_threads(1))
+        settings[f"course_lib {default_blas_threads} threads (default)"] = (
+            ours,
+            lambda: set_threads(default_blas_threads),
+        )
+    settings["pytorch 1 thread"] = (theirs, lambda: torch.set_num_threads(1))
+    settings[f"pytorch {default_torch_threads} threads (default)"] = (
+        theirs,
+        lambda: torch.set_num_threads(default_torch_threads),
+    )
+    return settings
+
+
 def main(args):
     scale = 10 if args.quick else 1
     nnfs_steps, capstone_epochs = (NNFS_STEPS - 1) // scale + 1, CAPSTONE_EPOCHS // scale
-    numpy_dtype = np.dtype(args.dtype)
-    torch_dtype = getattr(torch, args.dtype)
-    default_threads = torch.get_num_threads()
-    thread_settings = {"pytorch 1 thread": 1, f"pytorch {default_threads} threads (default)": default_threads}
-
+    dtypes = {"course_lib": np.dtype(args.dtype), "pytorch": getattr(torch, args.dtype)}
     benchmarks = {
         "nnfs": (nnfs_data(), nnfs_steps, course_lib_nnfs, torch_nnfs),
         "capstone": (capstone_data(), capstone_epochs, course_lib_capstone, torch_capstone),
     }
-    blas = os.environ.get("OPENBLAS_NUM_THREADS", "NumPy's default")
     print(
-        f"numpy {np.__version__} (OpenBLAS threads: {blas}), torch {torch.__version__}, {args.dtype}, "
-        f"{args.runs} runs per setting" + (", QUICK (a tenth of the steps)" if args.quick else "")
+        f"numpy {np.__version__}, torch {torch.__version__}, {args.dtype}, {args.runs} runs per setting"
+        + (", QUICK (a tenth of the steps)" if args.quick else "")
     )
     print(f"nnfs: {nnfs_steps} full-batch steps; capstone: {capstone_epochs} epochs of batches of 64 on 480 points")
-    medians = {}
+    ratios = {}
     for name, ((X, y), length, ours, theirs) in benchmarks.items():
-        settings = {"course_lib": (ours, None), **{label: (theirs, n) for label, n in thread_settings.items()}}
+        settings = settings_for(ours, theirs)
         times = {label: [] for label in settings}
         finals = {}
         # One short untimed run each first: imports, allocator and thread pools warmed up.
-        for train, threads in settings.values():
-            if threads is not None:
-                torch.set_num_threads(threads)
-            train(X, y, max(length // 20, 1), numpy_dtype if threads is None else torch_dtype, 0)
+        for label, (train, use_threads) in settings.items():
+            use_threads()
+            train(X, y, max(length // 20, 1), dtypes[label.split()[0]], 0)
         for run in range(args.runs):
-            for label, (train, threads) in settings.items():
-                if threads is not None:
-                    torch.set_num_threads(threads)
-                dtype = numpy_dtype if threads is None else torch_dtype
-                seconds, final_loss, final_accuracy = timed(train, X, y, length, dtype, run)
+            for label, (train, use_threads) in settings.items():
+                use_threads()
+                seconds, final_loss, final_accuracy = timed(train, X, y, length, dtypes[label.split()[0]], run)
                 times[label].append(seconds)
                 finals[label] = (final_loss, final_accuracy)
-        torch.set_num_threads(default_threads)
+        for _, use_threads in settings.values():
+            use_threads()  # the last of each library is its default
         print(f"\n{name}")
         for label, values in times.items():
             final_loss, final_accuracy = finals[label]
@@ -211,14 +229,23 @@ def main(args):
                 f"{min(values):7.3f}-{max(values):7.3f} s   last run: loss {final_loss:.4f}, "
                 f"accuracy {final_accuracy:.3f}"
             )
-        medians[name] = {label: statistics.median(values) for label, values in times.items()}
-    ratios = {}
-    for name, by_setting in medians.items():
-        fastest_torch = min(seconds for label, seconds in by_setting.items() if label != "course_lib")
-        ratios[name] = by_setting["course_lib"] / fastest_torch
+        medians = {label: statistics.median(values) for label, values in times.items()}
+        fastest = {
+            library: min(seconds for label, seconds in medians.items() if label.startswith(library))
+            for library in ("course_lib", "pytorch")
+        }
+        ratios[name] = fastest["course_lib"] / fastest["pytorch"]
     print()
     print(f"ratio course_lib/pytorch: nnfs={ratios['nnfs']:.2f} capstone={ratios['capstone']:.2f}")
 
 
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per setting (default 5)")
+    parser.add_argument("--quick", action="store_true", help="a tenth of the steps: a smoke test, not a benchmark")
+    parser.add_argument("--dtype", choices=["float32", "float64"], default="float32")
+    return parser.parse_args()
+
+
 if __name__ == "__main__":
-    main(ARGS)
+    main(parse_args())

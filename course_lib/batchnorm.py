@@ -19,9 +19,10 @@ def batchnorm_forward(Z, gamma, beta, bn_state, training=True, momentum=0.1, eps
     batchnorm_backward.
     """
     if training:
-        mean = Z.mean(axis=0)
+        N = Z.shape[0]
+        mean = Z.sum(axis=0) / N
         centered = Z - mean
-        var = np.mean(centered * centered, axis=0)
+        var = np.sum(centered * centered, axis=0) / N
         _update_running_statistics(bn_state, mean, var, momentum)
     else:
         centered = Z - bn_state["running_mean"]
@@ -34,8 +35,11 @@ def batchnorm_forward(Z, gamma, beta, bn_state, training=True, momentum=0.1, eps
 
 def _update_running_statistics(bn_state, batch_mean, batch_var, momentum):
     """Exponential moving averages of the batch statistics, updated in the caller's bn_state dict."""
-    running_mean = bn_state.setdefault("running_mean", np.zeros_like(batch_mean))
-    running_var = bn_state.setdefault("running_var", np.ones_like(batch_var))
+    if "running_mean" not in bn_state:
+        bn_state["running_mean"] = np.zeros_like(batch_mean)
+    if "running_var" not in bn_state:
+        bn_state["running_var"] = np.ones_like(batch_var)
+    running_mean, running_var = bn_state["running_mean"], bn_state["running_var"]
     running_mean *= 1.0 - momentum
     running_mean += momentum * batch_mean
     running_var *= 1.0 - momentum

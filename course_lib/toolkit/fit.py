@@ -105,7 +105,8 @@ def fit(
             logs["val_loss"], logs["val_accuracy"] = evaluate(model, *validation_data, loss)
         for key, value in logs.items():
             history[key].append(value)
-        epoch_bar.set_postfix({key: f"{value:.4g}" for key, value in logs.items()}, refresh=False)
+        if not epoch_bar.disable:
+            epoch_bar.set_postfix({key: f"{value:.4g}" for key, value in logs.items()}, refresh=False)
         stop = early_stopping is not None and early_stopping.update(logs["val_loss"], model.weights())
         # Every callback sees every epoch, even when an earlier one asked to stop.
         stop_requests = [callback(epoch, logs) is True for callback in callbacks]
