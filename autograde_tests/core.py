@@ -148,6 +148,8 @@ class Outcome:
 
     updated: the arguments named in the case's `updates`, as they were after the call.
     generators_used: the Generator arguments the call drew from.
+    called_reference: set by the grader's worker when the call ran the course's own reference of the
+        function being graded (its name), which earns nothing.
     lazy: the function returned an iterator (a generator), which `consume` read into `value`.
     """
 
@@ -163,6 +165,7 @@ class Outcome:
     used_global_random: bool = False
     generators_used: tuple[str, ...] = ()
     lazy: bool = False
+    called_reference: str = ""
 
 
 @dataclass(frozen=True)
@@ -667,6 +670,10 @@ def behaviour_problem(outcome):
     if outcome.stderr:
         return Problem("stderr", ("printed to stderr: " + outcome.stderr.strip()[:200],),
                        "nbgrader scores a test cell with stderr output as 0: remove prints to sys.stderr.")
+    if outcome.called_reference:
+        return Problem("reference", (f"ran the course's own {outcome.called_reference}",),
+                       "the exercise asks for your own implementation; calling the course's reference of the "
+                       "function being graded earns no points for it.")
     return None
 
 
@@ -723,7 +730,7 @@ def same_outcome(a, b):
     """Whether two calls behaved alike: the same error, warnings, in-place changes and results."""
     return (a.error_type == b.error_type and a.timed_out == b.timed_out and set(a.warnings) == set(b.warnings)
             and a.mutated == b.mutated and a.used_global_random == b.used_global_random
-            and a.generators_used == b.generators_used
+            and a.generators_used == b.generators_used and a.called_reference == b.called_reference
             and bool(a.stderr) == bool(b.stderr) and same_structure(a.value, b.value)
             and same_structure(a.updated, b.updated))
 

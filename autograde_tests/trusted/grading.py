@@ -1,0 +1,149 @@
+"""Trusted verdicts for a whole notebook: the student's cells run in a Session, the checks named in each
+grade cell run here, and each grade cell gets the verdict's output, which nbgrader then scores.
+
+A grade cell is read, not run: every call `check_<name>(<student name>, hidden=...)` of a check imported
+from `autograde_tests.nbNN` in it is run against the student's function. Anything else in a grade cell
+is ignored (the release's grade cells hold nothing else).
+"""
+
+import ast
+import contextlib
+import importlib
+import io
+from dataclasses import dataclass
+
+from nbformat.v4 import new_output
+
+from autograde_tests import core
+from autograde_tests.trusted.session import RemoteFunction, Session
+
+
+@dataclass(frozen=True)
+class CheckCall:
+    module: str
+    check: str
+    student_name: str
+    hidden: bool
+
+
+def checks_in(source):
+    """The check calls of a grade cell's source, in order."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    imported = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("autograde_tests.nb"):
+            for alias in node.names:
+                imported[alias.asname or alias.name] = (node.module, alias.name)
+    calls = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name)):
+            continue
+        if isinstance(node.func, ast.Name) and node.func.id in imported:
+            module, check = imported[node.func.id]
+        elif (isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
+              and node.func.value.id.startswith("nb")):
+            module, check = f"autograde_tests.{node.func.value.id}", node.func.attr
+        else:
+            continue
+        hidden = any(k.arg == "hidden" and isinstance(k.value, ast.Constant) and k.value.value is True
+                     for k in node.keywords)
+        calls.append(CheckCall(module, check, node.args[0].id, hidden))
+    return sorted(calls, key=lambda c: c.hidden)
+
+
+def _reference_of(module, check):
+    notebook = importlib.import_module(module).NOTEBOOK
+    for exercise in notebook.exercises:
+        if exercise.check.__name__ == check or notebook.checks.get(exercise.name) is getattr(
+                importlib.import_module(module), check, None):
+            return exercise
+    return None
+
+
+@dataclass
+class Verdict:
+    passed: bool
+    text: str
+    exercises: tuple
+
+
+def verdict(session, calls):
+    """Run the grade cell's checks against the student's functions in `session`."""
+    if not calls:
+        return Verdict(False, "this test cell calls no check the grader knows", ())
+    lines, names = [], []
+    for call in calls:
+        exercise = _reference_of(call.module, call.check)
+        check = getattr(importlib.import_module(call.module), call.check)
+        student = session.student_function(call.student_name)
+        if isinstance(student, RemoteFunction) and exercise is not None:
+            student.reference = exercise.reference
+        names.append(exercise.name if exercise else call.student_name)
+        output = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(output):
+                check(student, hidden=call.hidden)
+        except core.CheckFailed as failure:
+            return Verdict(False, str(failure), tuple(names))
+        lines.append(output.getvalue().strip())
+    return Verdict(True, "\n".join(dict.fromkeys(line for line in lines if line)), tuple(names))
+
+
+def _is_grade(cell):
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return cell.cell_type == "code" and meta.get("grade", False) and not meta.get("solution", False)
+
+
+def grade_notebook(nb, cwd=".", cell_time_limit=30.0, thorough=False):
+    """Run `nb` the trusted way: every code cell's outputs are replaced, grade cells by their verdict.
+
+    thorough: run every check with its hidden cases too, even where the grade cell (a release's, say)
+    does not ask for them. Returns {cell index: Verdict} for the grade cells and the Session's CellRuns
+    by cell index.
+    """
+    code_cells = [(i, c.source) for i, c in enumerate(nb.cells) if c.cell_type == "code" and not _is_grade(c)]
+    session = Session(code_cells, cwd=cwd, cell_time_limit=cell_time_limit)
+    verdicts = {}
+    try:
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            runs = session.run_until(index + 1)
+            if _is_grade(cell):
+                calls = checks_in(cell.source)
+                if thorough:
+                    calls = list(dict.fromkeys(calls + [CheckCall(c.module, c.check, c.student_name, True)
+                                                        for c in calls]))
+                verdicts[index] = verdict(session, calls)
+                cell.outputs = _verdict_outputs(verdicts[index])
+            else:
+                cell.outputs = _run_outputs(runs.get(index))
+    finally:
+        session.close()
+    return verdicts, session.runs
+
+
+def _verdict_outputs(result):
+    if result.passed:
+        return [new_output("stream", name="stdout", text=result.text + "\n")]
+    return [new_output("error", ename="CheckFailed", evalue=result.text, traceback=result.text.splitlines())]
+
+
+def _run_outputs(run):
+    if run is None:
+        return []
+    outputs = []
+    if run.stdout:
+        outputs.append(new_output("stream", name="stdout", text=run.stdout))
+    if run.stderr:
+        outputs.append(new_output("stream", name="stderr", text=run.stderr))
+    if run.lost:
+        text = f"This cell {run.lost}, so the grader skipped it and went on with the next cells."
+        outputs.append(new_output("error", ename="CellSkipped", evalue=text, traceback=[text]))
+    elif run.error:
+        outputs.append(new_output("error", ename=run.error[0], evalue=run.error[1],
+                                  traceback=[f"{run.error[0]}: {run.error[1]}"]))
+    return outputs

@@ -1,0 +1,155 @@
+"""nbgrader preprocessors for trusted autograding, configured in nbgrader_config.py:
+
+- `RepairSubmission` (first of `Autograde.sanitize_preprocessors`) rebuilds a submission on the release:
+  the release's cells in the release's order, with the student's answer cells (found by grade id or, if
+  their metadata was stripped or altered, by the function they define) and the student's own extra cells
+  where they were. Duplicated, deleted, edited and metadata-stripped cells are repaired, and each repair is
+  logged and recorded in the notebook's metadata under "autograde_tests".
+- `TrustedExecute` (in place of nbgrader's `Execute` in `Autograde.autograde_preprocessors`) runs the
+  student's cells in a worker process and writes each grade cell's trusted verdict as its output (see
+  grading.py), which nbgrader's SaveAutoGrades then scores as usual.
+"""
+
+import ast
+import copy
+import os
+import re
+
+import nbformat
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Float, Integer
+
+from autograde_tests import core
+from autograde_tests.trusted import grading
+
+
+def _nbgrader(cell):
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def _defined_functions(source):
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    return {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+
+
+_HIDDEN_TESTS = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS\n?", re.S)
+
+
+def _without_hidden_tests(source):
+    return _HIDDEN_TESTS.sub("", source).strip()
+
+
+def repair(submission, release):
+    """(the repaired notebook, the list of repairs) for a student's notebook and the release it came from."""
+    repairs = []
+    release_ids = {_nbgrader(c).get("grade_id") for c in release.cells if _nbgrader(c).get("grade_id")}
+    matched, extras = {}, []
+    for position, cell in enumerate(submission.cells):
+        grade_id = _nbgrader(cell).get("grade_id")
+        if grade_id in release_ids:
+            matched.setdefault(grade_id, []).append(position)
+        else:
+            extras.append(position)
+    for cell in release.cells:
+        meta = _nbgrader(cell)
+        if not meta.get("solution") or meta.get("grade_id") in matched:
+            continue
+        names = _defined_functions(cell.source)
+        candidates = [p for p in extras if submission.cells[p].cell_type == "code"
+                      and names & _defined_functions(submission.cells[p].source)]
+        if candidates:
+            matched[meta["grade_id"]] = [candidates[-1]]
+            extras.remove(candidates[-1])
+            repairs.append(f"the answer cell defining {', '.join(sorted(names))} had lost its nbgrader metadata: "
+                           "restored")
+
+    anchor_of = {}  # student position of an extra cell -> release grade id it follows (None: the top)
+    last_anchor = None
+    for position, cell in enumerate(submission.cells):
+        if position in extras:
+            anchor_of[position] = last_anchor
+        else:
+            last_anchor = next((gid for gid, ps in matched.items() if position in ps), last_anchor)
+
+    cells = [copy.deepcopy(submission.cells[p]) for p in extras if anchor_of[p] is None]
+    for cell in release.cells:
+        grade_id = _nbgrader(cell).get("grade_id")
+        positions = matched.get(grade_id, [])
+        restored = copy.deepcopy(cell)
+        if _nbgrader(cell).get("solution"):
+            answers = [submission.cells[p] for p in positions]
+            changed = [a for a in answers if a.source != cell.source]
+            if changed:
+                restored.source = changed[-1].source
+            if not answers:
+                repairs.append(f"answer cell {grade_id} was missing: the release's empty answer was put back")
+            elif len(answers) > 1:
+                repairs.append(f"answer cell {grade_id} appeared {len(answers)} times: the last changed copy "
+                               "was graded")
+        elif grade_id:
+            if not positions:
+                repairs.append(f"{'test' if _nbgrader(cell).get('grade') else 'read-only'} cell {grade_id} "
+                               "was missing: restored from the release")
+            else:
+                if len(positions) > 1:
+                    repairs.append(f"cell {grade_id} appeared {len(positions)} times: one copy kept")
+                if any(_without_hidden_tests(submission.cells[p].source) != _without_hidden_tests(cell.source)
+                       for p in positions):
+                    repairs.append(f"cell {grade_id} had been edited: the release's version was restored")
+        cells.append(restored)
+        for p in extras:
+            if anchor_of[p] == grade_id and grade_id is not None:
+                extra = copy.deepcopy(submission.cells[p])
+                extra.get("metadata", {}).pop("nbgrader", None)
+                cells.append(extra)
+    repaired = copy.deepcopy(release)
+    repaired.cells = cells
+    return repaired, repairs
+
+
+class RepairSubmission(NbGraderPreprocessor):
+    """Rebuild each submission on the release before nbgrader's own sanitizing (see `repair`)."""
+
+    def preprocess(self, nb, resources):
+        coursedir = CourseDirectory(config=self.config)
+        info = resources["nbgrader"]
+        release_path = os.path.join(coursedir.root, coursedir.release_directory, info["assignment"],
+                                    info["notebook"] + ".ipynb")
+        if not os.path.exists(release_path):
+            self.log.warning("RepairSubmission: no release notebook at %s; %s is graded as submitted",
+                             release_path, info["student"])
+            return nb, resources
+        release = nbformat.read(release_path, as_version=nbformat.NO_CONVERT)
+        repaired, repairs = repair(nb, release)
+        for line in repairs:
+            self.log.warning("Repaired %s/%s for %s: %s", info["assignment"], info["notebook"], info["student"],
+                             line)
+        repaired.metadata.setdefault("autograde_tests", {})["repairs"] = repairs
+        return repaired, resources
+
+
+class TrustedExecute(NbGraderPreprocessor):
+    """Run the student's cells in a worker process and write the trusted verdict into every grade cell."""
+
+    timeout = Float(30.0, help="Seconds each student cell may run in the worker.").tag(config=True)
+    grading_secret = Integer(None, allow_none=True,
+                             help="A secret seed for the random hidden cases (students never see it).").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        core.set_grading_secret(self.grading_secret)
+        try:
+            verdicts, runs = grading.grade_notebook(nb, cwd=resources.get("metadata", {}).get("path") or ".",
+                                                    cell_time_limit=self.timeout)
+        finally:
+            core.set_grading_secret(None)
+        lost = [f"cell {i} {run.lost}" for i, run in sorted(runs.items()) if run.lost]
+        record = nb.metadata.setdefault("autograde_tests", {})
+        record["verdicts"] = {str(i): {"passed": v.passed, "exercises": list(v.exercises)} for i, v in verdicts.items()}
+        record["skipped_cells"] = lost
+        for line in lost:
+            self.log.warning("Trusted grading of %s: %s", resources["nbgrader"]["student"], line)
+        return nb, resources

@@ -1,0 +1,117 @@
+"""The process that runs one student's notebook cells for the grader: `python -m autograde_tests.trusted.worker`.
+
+It reads requests from stdin (one base64 pickle per line, written by the grader, which this process
+trusts) and answers on stdout with one line of codec JSON each (which the grader decodes without
+trusting it). Before any student code runs, the protocol's streams are moved to private descriptors and
+the student's stdout and stderr are captured per cell, so nothing the student prints reaches the grader.
+
+Requests: ("run", source) executes a cell in an IPython shell; ("lookup", name) says whether a name is a
+function; ("names", name) lists the global names a function refers to; ("call", name, case, parameter
+names, (module, qualname) of the reference being graded) calls the student's function through
+core.call_student and returns the Outcome as data.
+"""
+
+import base64
+import contextlib
+import dataclasses
+import importlib
+import io
+import os
+import pickle
+import sys
+
+
+def _protocol_streams():
+    """Private copies of stdin and stdout for the protocol; fds 0, 1 and 2 then point at /dev/null."""
+    incoming = os.fdopen(os.dup(0), "rb", buffering=0)
+    outgoing = os.fdopen(os.dup(1), "w", buffering=1)
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
+    sys.stdin = io.StringIO()
+    return incoming, outgoing
+
+
+def _reference(location):
+    if location is None:
+        return None
+    module, name = location
+    return getattr(importlib.import_module(module), name)
+
+
+def _watched_call(core, fn, case, names, reference):
+    """core.call_student, with a profile hook that notices whether the reference's code ran.
+
+    The code is recognised by file, line and name, so a reloaded copy of the module counts too.
+    """
+    code = getattr(reference, "__code__", None)
+    if code is None:
+        return core.call_student(fn, case, names)
+    target = (code.co_filename, code.co_firstlineno, code.co_name)
+    seen = []
+
+    def profile(frame, event, arg):
+        if event == "call" and not seen:
+            called = frame.f_code
+            if (called.co_filename, called.co_firstlineno, called.co_name) == target:
+                seen.append(True)
+
+    previous = sys.getprofile()
+    sys.setprofile(profile)
+    try:
+        outcome = core.call_student(fn, case, names)
+    finally:
+        removed = sys.getprofile() is not profile
+        sys.setprofile(previous)
+    if seen or removed:
+        outcome.called_reference = f"{reference.__module__}.{reference.__name__}" + (
+            "" if seen else " (or switched off the grader's watch for it)")
+    return outcome
+
+
+def _run_cell(shell, source):
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        result = shell.run_cell(source, store_history=False, silent=False)
+    error = result.error_in_exec or result.error_before_exec
+    return {
+        "stdout": stdout.getvalue()[-20_000:],
+        "stderr": stderr.getvalue()[-20_000:],
+        "error": None if error is None else [type(error).__name__, str(error)[:2000]],
+    }
+
+
+def main():
+    incoming, outgoing = _protocol_streams()
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from autograde_tests import core
+    from autograde_tests.trusted import codec
+
+    shell = InteractiveShell.instance()
+    namespace = shell.user_ns
+    for line in incoming:
+        request = pickle.loads(base64.b64decode(line))
+        op = request[0]
+        if op == "run":
+            answer = _run_cell(shell, request[1])
+        elif op == "lookup":
+            value = namespace.get(request[1], core)
+            answer = {"function": callable(value) and value is not core,
+                      "value": None if value is core else (value if not callable(value) else None),
+                      "defined": value is not core}
+        elif op == "names":
+            answer = sorted(core._referenced_names(namespace[request[1]]))
+        elif op == "call":
+            _, name, case, names, reference = request
+            outcome = _watched_call(core, namespace[name], case, names, _reference(reference))
+            answer = dataclasses.asdict(outcome)
+        else:
+            answer = {"unknown request": op}
+        outgoing.write(codec.dumps(answer) + "\n")
+
+
+if __name__ == "__main__":
+    main()
