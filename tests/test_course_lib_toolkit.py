@@ -161,6 +161,7 @@ def test_softmax_cross_entropy_is_the_reference_loss_and_gradient(one_hot_labels
     np.testing.assert_allclose(dscores, softmax_cce_backward(softmax(scores), y), rtol=1e-12, atol=1e-15)
     np.testing.assert_array_equal(scores, saved)
     np.testing.assert_array_equal(SoftmaxCrossEntropy().predict(scores), scores.argmax(axis=1))
+    assert SoftmaxCrossEntropy().accuracy(scores, y) == np.mean(scores.argmax(axis=1) == labels)
 
 
 def test_softmax_cross_entropy_clips_a_confident_mistake():
@@ -179,6 +180,7 @@ def test_sigmoid_binary_cross_entropy_is_the_reference_loss_and_gradient(shape):
     assert dscores.shape == shape
     np.testing.assert_allclose(dscores, sigmoid_bce_backward(p, y), rtol=1e-12)
     np.testing.assert_array_equal(SigmoidBinaryCrossEntropy().predict(scores), (np.ravel(p) > 0.5).astype(int))
+    assert SigmoidBinaryCrossEntropy().accuracy(scores, y) == np.mean((np.ravel(p) > 0.5) == y)
 
 
 def test_losses_keep_float32():
@@ -279,6 +281,16 @@ def test_fit_learns_and_records_one_value_per_epoch():
     val_loss, val_accuracy = evaluate(model, X_val, y_val, SoftmaxCrossEntropy())
     assert (val_loss, val_accuracy) == (history["val_loss"][-1], history["val_accuracy"][-1])
     assert np.mean(predict(model, X_val, SoftmaxCrossEntropy()) == y_val) == val_accuracy
+
+
+def test_fit_accepts_one_hot_labels_with_softmax_cross_entropy():
+    X, y = make_blobs(n_per_class=30, seed=9)
+    histories = []
+    for labels in (y, one_hot(y, 2)):
+        model, rng = blobs_model(12)
+        histories.append(fit(model, X, labels, SoftmaxCrossEntropy(), Adam(lr=0.01), rng, epochs=5, batch_size=16))
+    assert histories[0] == histories[1]
+    assert histories[0]["accuracy"][-1] > 0.9
 
 
 def test_fit_is_deterministic_for_a_given_generator():

@@ -10,7 +10,8 @@ from course_lib.regularization import l2_grads, l2_penalty
 def train_step(model, X_batch, y_batch, loss, optimizer, lr, rng, l2=0.0):
     """One optimizer step on one batch, in training mode (batch statistics, dropout).
 
-    Returns the batch's loss (including the L2 penalty when l2 > 0) and its number of correct predictions.
+    Returns the batch's loss (including the L2 penalty when l2 > 0) and accuracy, measured on the forward
+    pass before the step.
     """
     scores, caches = model.forward(X_batch, training=True, rng=rng)
     value, dscores = loss(scores, y_batch)
@@ -19,8 +20,7 @@ def train_step(model, X_batch, y_batch, loss, optimizer, lr, rng, l2=0.0):
         value += l2_penalty(model.params, l2)
         grads = l2_grads(model.params, grads, l2)
     optimizer.step(model.params, grads, lr)
-    correct = int(np.count_nonzero(loss.predict(scores) == np.ravel(y_batch)))
-    return value, correct
+    return value, loss.accuracy(scores, y_batch)
 
 
 def evaluate(model, X, y, loss):
@@ -30,7 +30,7 @@ def evaluate(model, X, y, loss):
     """
     scores, _ = model.forward(np.asarray(X, dtype=model.dtype))
     value, _ = loss(scores, y)
-    return value, float(np.mean(loss.predict(scores) == np.ravel(y)))
+    return value, loss.accuracy(scores, y)
 
 
 def predict(model, X, loss):
@@ -93,14 +93,15 @@ def fit(
     # disable=None is tqdm's own rule: quiet unless writing to a terminal (always shown in Jupyter).
     epoch_bar = tqdm(range(epochs), desc="epochs", disable=None if progress is None else not progress)
     for epoch in epoch_bar:
-        total_loss, total_correct = 0.0, 0
+        total_loss, total_accuracy = 0.0, 0.0
         for X_batch, y_batch in _batches(X, y, batch_size, rng):
             lr = optimizer.lr if lr_schedule is None else lr_schedule(step, epoch)
-            batch_loss, correct = train_step(model, X_batch, y_batch, loss, optimizer, lr, rng, l2)
+            batch_loss, batch_accuracy = train_step(model, X_batch, y_batch, loss, optimizer, lr, rng, l2)
+            # Weighted by batch size, so a smaller last batch counts for what it holds.
             total_loss += batch_loss * len(X_batch)
-            total_correct += correct
+            total_accuracy += batch_accuracy * len(X_batch)
             step += 1
-        logs = {"loss": total_loss / len(X), "accuracy": total_correct / len(X), "lr": float(lr)}
+        logs = {"loss": total_loss / len(X), "accuracy": total_accuracy / len(X), "lr": float(lr)}
         if validation_data is not None:
             logs["val_loss"], logs["val_accuracy"] = evaluate(model, *validation_data, loss)
         for key, value in logs.items():

@@ -77,6 +77,7 @@ class Sigmoid(Layer):
         return out, out
 
     def backward(self, dout, cache, params):
+        # sigmoid'(z) = s * (1 - s), from the saved output s: no second exp.
         return dout * cache * (1.0 - cache), {}
 
 

@@ -1,7 +1,8 @@
 """Losses of the training toolkit, each fused with the activation of the output layer.
 
 A loss object turns the network's logits into a loss and its gradient in one call,
-`loss(scores, y) -> (value, dscores)`, and says which class the logits predict, `loss.predict(scores)`.
+`loss(scores, y) -> (value, dscores)`, says which class the logits predict, `loss.predict(scores)`, and how
+often that is right, `loss.accuracy(scores, y)`.
 Fusing the activation with the loss is what makes the gradient so simple (probabilities minus targets,
 over N) and avoids dividing by tiny probabilities.
 """
@@ -39,6 +40,10 @@ class SoftmaxCrossEntropy:
         """(N,) integer labels: the class with the largest logit."""
         return np.argmax(scores, axis=1)
 
+    def accuracy(self, scores, y):
+        """Fraction of the N samples whose largest logit is the true class (a float)."""
+        return float(np.mean(self.predict(scores) == class_labels(y)))
+
 
 class SigmoidBinaryCrossEntropy:
     """Sigmoid of one logit per sample and the mean binary cross-entropy. y: (N,) or (N, 1) 0/1 labels."""
@@ -57,3 +62,7 @@ class SigmoidBinaryCrossEntropy:
     def predict(self, scores):
         """(N,) integer labels: 1 where the logit is positive, i.e. where sigmoid(logit) > 0.5."""
         return (np.ravel(scores) > 0).astype(np.int64)
+
+    def accuracy(self, scores, y):
+        """Fraction of the N samples whose predicted label is y (a float)."""
+        return float(np.mean(self.predict(scores) == np.ravel(y)))
