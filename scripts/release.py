@@ -43,10 +43,11 @@ def nbgrader_env() -> dict[str, str]:
     return env
 
 
-def generate_release(dest: Path, db_path: Path | None = None, root: Path = REPO_ROOT) -> None:
+def generate_release(dest: Path, db_path: Path | None = None, root: Path = REPO_ROOT) -> list[str]:
     """Run `nbgrader generate_assignment` for every assignment in root/solutions, writing to dest/<id>/.
 
     dest must not exist yet. db_path: the gradebook to update (default: the course's, root/gradebook.db).
+    Returns the ids of the assignments without points, which are left out of the gradebook.
     Raises CalledProcessError (with nbgrader's log in its output) when nbgrader fails.
     """
     if not any((root / "solutions").glob("*/*.ipynb")):
@@ -64,7 +65,7 @@ def generate_release(dest: Path, db_path: Path | None = None, root: Path = REPO_
     expected = sorted(p.parent.name for p in (root / "solutions").glob("*/*.ipynb"))
     if generated != sorted(set(expected)):
         raise RuntimeError(f"nbgrader generated {generated}, expected one folder per source: {expected}")
-    unregister_ungraded(db_path or root / "gradebook.db", root)
+    return unregister_ungraded(db_path or root / "gradebook.db", root)
 
 
 def points(assignment_dir: Path) -> float:
@@ -119,13 +120,15 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="release-") as tmp:
         generated = Path(tmp) / "notebooks"
         try:
-            generate_release(generated)
+            ungraded = generate_release(generated)
         except subprocess.CalledProcessError as error:
             print(error.stdout, error.stderr, sep="\n", file=sys.stderr)
             print("nbgrader generate_assignment failed; notebooks/ is unchanged.", file=sys.stderr)
             return 1
         for line in mirror(generated, REPO_ROOT / "notebooks"):
             print(line)
+    for assignment_id in ungraded:
+        print(f"{assignment_id} has no points: released, but not registered in gradebook.db")
     print("Done. Review with `git status notebooks/`, then commit solutions/ and notebooks/ together.")
     return 0
 
