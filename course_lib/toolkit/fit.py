@@ -10,6 +10,7 @@ from course_lib.regularization import l2_grads, l2_penalty
 def train_step(model, X_batch, y_batch, loss, optimizer, lr, rng, l2=0.0):
     """One optimizer step on one batch, in training mode (batch statistics, dropout).
 
+    X_batch: (B, n_in) in model.dtype; y_batch: (B,) labels (or as the loss accepts them); lr: this step's rate.
     Returns the batch's loss (including the L2 penalty when l2 > 0) and accuracy, measured on the forward
     pass before the step.
     """
@@ -88,6 +89,8 @@ def fit(
     y = np.asarray(y)
     history = {"loss": [], "accuracy": [], "lr": []}
     if validation_data is not None:
+        X_val, y_val = validation_data
+        validation_data = (np.asarray(X_val, dtype=model.dtype), np.asarray(y_val))
         history.update(val_loss=[], val_accuracy=[])
     step = 0
     # disable=None is tqdm's own rule: quiet unless writing to a terminal (always shown in Jupyter).

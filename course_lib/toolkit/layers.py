@@ -22,17 +22,24 @@ from course_lib.regularization import dropout_backward, dropout_forward
 
 
 class Layer:
-    """A layer without parameters or state that passes its input through; subclasses override."""
+    """A layer without parameters or state that passes its input through; subclasses override.
+
+    kind: Sequential numbers the layers of each kind separately, so W2 belongs to the second "dense"
+    layer and state["batchnorm2"] to the second "batchnorm" layer.
+    """
 
     kind = "layer"
 
     def init(self, rng, dtype):
+        """Initial params and state: two dicts of arrays in dtype, keyed by local names (empty here)."""
         return {}, {}
 
     def forward(self, X, params, state, training, rng):
+        """X: (N, n_in) -> out (N, n_out) and the cache backward needs. state may be changed in place."""
         return X, None
 
     def backward(self, dout, cache, params):
+        """dout: (N, n_out) -> dX (N, n_in) and grads, a dict keyed like params."""
         return dout, {}
 
 
