@@ -1,17 +1,24 @@
-"""JupyterLab in headless Chromium: notebook 01's neuron explorer responds to its sliders.
+"""JupyterLab in headless Chromium: each notebook's explorer responds when a student moves its control.
 
-A real JupyterLab server (this venv's) serves a copy of solutions/01_single_neuron/, so the widget runs
-working code and nothing in the repo is autosaved over. Playwright drives Debian's Chromium
-(/usr/bin/chromium; Playwright's own browser download does not work here): open the notebook, wait for the
-kernel, Run All Cells, then move the first explorer's w1 slider with the keyboard (ipywidgets 8 sliders
-are noUiSlider handles with role=slider) until its readout line changes. The readout must then equal what
-course_lib's own explorer says for the new slider value: the browser, the widget protocol and the kernel
-agree. Screenshots go to the test's temporary folder.
+A real JupyterLab server (this venv's) serves a copy of a notebook's folder from solutions/, so the
+widgets run working code (a release notebook's Run All stops at its first unanswered exercise) and
+nothing in the repo is autosaved over. Playwright drives Debian's Chromium (/usr/bin/chromium;
+Playwright's own browser download does not work here): open the notebook, wait for the kernel, Run All
+Cells, find the explorer by its readout, move one of its sliders with the keyboard (ipywidgets 8 sliders
+are noUiSlider handles with role=slider), press its button if it has one, and wait until the readout
+shows what it must for the slider's new value: the browser, the widget protocol and the kernel agree.
+
+WIDGET_ROWS is the table of notebooks: a row whose notebook does not exist yet is skipped with that reason.
+test_new_explorers_in_a_scratch_notebook drives the explorers of notebooks 04, 06 and 07 in one notebook
+built on the spot, so they are tried in a browser before (and besides) the notebooks that use them.
+Screenshots (the page after Run All, and the explorer after its readout changed) go to the test's
+temporary folder, which pytest keeps for its last three runs: pytest prints no path, see tmp_path.
 """
 
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -20,15 +27,17 @@ import sys
 import time
 import urllib.request
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
 import pytest
 from notebook_helpers import REPO_ROOT
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
-NOTEBOOK_ID = "01_single_neuron"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage"]
@@ -37,29 +46,71 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 TIMEOUT_MS = 120_000
 
 
+def expected_neuron_readout(w1: float) -> str:
+    """What course_lib's neuron explorer shows for this w1 and its other starting values (the solution's
+    perceptron passes its check, so the notebook's explorer uses a perceptron equal to the reference one)."""
+    from course_lib.widgets import neuron_explorer
+
+    explorer = neuron_explorer()
+    explorer.set_values(w1=w1)
+    return explorer.readout.value
+
+
+@dataclass(frozen=True)
+class WidgetRow:
+    """One explorer to drive: where it is, what to move, and what its readout must then say."""
+
+    notebook: str  # a notebook id: solutions/<id>/<id>.ipynb is served
+    readout: re.Pattern  # the explorer's readout line, before and after: it finds the explorer on the page
+    control: str  # the description of the slider to move
+    key: str  # the key that moves it one step
+    expected: Callable[[float], str | re.Pattern]  # the readout for the slider's new value
+    button: str | None = None  # pressed after each move (the learning-rate explorer trains only then)
+    max_steps: int = 1  # moves allowed before the readout must have changed
+
+
+NEURON_ROW = WidgetRow(
+    "01_single_neuron", re.compile(r"^\d of 4 points correct$"), "w1", "ArrowLeft",
+    # w1 spans 40 steps, but one step may leave the count of correct points unchanged.
+    expected=expected_neuron_readout, max_steps=40)
+SOFTMAX_ROW = WidgetRow(
+    "04_softmax_and_loss", re.compile(r"^p = \["), "logit z0", "ArrowRight",
+    expected=lambda _z0: re.compile(r"^p = \[(\d\.\d{3}, )+\d\.\d{3}\]; true class \d: loss = \u2212log"))
+LEARNING_RATE_ROW = WidgetRow(
+    "06_training_loop", re.compile(r"^(No run yet|lr = )"), "learning rate", "ArrowRight",
+    expected=lambda lr: re.compile(rf"^lr = {re.escape(f'{lr:g}')}, \d+ steps: loss \d\.\d{{3}} \u2192 "),
+    button="Train")
+OPTIMIZER_RACE_ROW = WidgetRow(
+    "07_optimizers", re.compile(r"^final loss after \d+ steps at lr "), "learning rate", "ArrowRight",
+    expected=lambda lr: re.compile(rf"^final loss after \d+ steps at lr {re.escape(f'{lr:g}')}: SGD "))
+WIDGET_ROWS = [NEURON_ROW, SOFTMAX_ROW, LEARNING_RATE_ROW, OPTIMIZER_RACE_ROW]
+
+
+def slider_value(shown_value) -> float:
+    """The number a slider's readout shows; negative ones come with U+2212 MINUS SIGN."""
+    return float(shown_value.inner_text().replace("\u2212", "-"))
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def lab(tmp_path):
-    """A JupyterLab server on 127.0.0.1 serving a copy of the notebook's folder; yields its base URL and
-    token. It runs in its own process group, ended at teardown with its kernels."""
+def require_chromium():
     if not Path(CHROMIUM).exists():
         # .ci/run installs chromium; in CI a missing browser is a broken setup, not a reason to skip.
         message = f"{CHROMIUM} not found: install it with `apt-get install -y chromium` to run browser tests"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
-    source = REPO_ROOT / "solutions" / NOTEBOOK_ID
-    if not (source / f"{NOTEBOOK_ID}.ipynb").exists():
-        pytest.skip(f"solutions/{NOTEBOOK_ID} does not exist yet")
 
-    root = tmp_path / "served"
-    shutil.copytree(source, root / NOTEBOOK_ID)
-    config_dir = tmp_path / "jupyter-config"
+
+@contextlib.contextmanager
+def lab_server(root: Path, scratch: Path):
+    """A JupyterLab server on 127.0.0.1 serving root; yields its base URL and token. It runs in its own
+    process group, ended on exit with its kernels. scratch holds its configuration, state and log."""
+    config_dir = scratch / "jupyter-config"
     (config_dir / "labconfig").mkdir(parents=True)
     # The "Jupyter news" announcement toast would cover the notebook in screenshots.
     (config_dir / "labconfig" / "page_config.json").write_text(json.dumps(
@@ -67,117 +118,166 @@ def lab(tmp_path):
     env = os.environ.copy()
     env.update(
         JUPYTER_CONFIG_DIR=str(config_dir),
-        JUPYTER_DATA_DIR=str(tmp_path / "jupyter-data"),
-        JUPYTER_RUNTIME_DIR=str(tmp_path / "jupyter-runtime"),
-        JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "lab-settings"),
-        JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "lab-workspaces"),
-        IPYTHONDIR=str(tmp_path / "ipython"),
+        JUPYTER_DATA_DIR=str(scratch / "jupyter-data"),
+        JUPYTER_RUNTIME_DIR=str(scratch / "jupyter-runtime"),
+        JUPYTERLAB_SETTINGS_DIR=str(scratch / "lab-settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(scratch / "lab-workspaces"),
+        IPYTHONDIR=str(scratch / "ipython"),
     )
     port, token = free_port(), uuid.uuid4().hex
-    log = open(tmp_path / "lab.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
-         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"],
-        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"JupyterLab exited with {server.returncode}:\n{(tmp_path / 'lab.log').read_text()}")
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            if time.monotonic() > deadline:
-                pytest.fail(f"JupyterLab did not answer within 60 s:\n{(tmp_path / 'lab.log').read_text()}")
-            time.sleep(0.25)
-        yield base, token
-    finally:
-        # The whole group: the server and every kernel it started.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGTERM)
+    log_path = scratch / "lab.log"
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
+             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"],
+            cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        base = f"http://127.0.0.1:{port}"
         try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
+            deadline = time.monotonic() + 60
+            while True:
+                if server.poll() is not None:
+                    pytest.fail(f"JupyterLab exited with {server.returncode}:\n{log_path.read_text()}")
+                with contextlib.suppress(OSError):
+                    with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as response:
+                        if response.status == 200:
+                            break
+                if time.monotonic() > deadline:
+                    pytest.fail(f"JupyterLab did not answer within 60 s:\n{log_path.read_text()}")
+                time.sleep(0.25)
+            yield base, token
+        finally:
+            # The whole group: the server and every kernel it started.
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=15)
-        log.close()
+                os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(server.pid, signal.SIGKILL)
+                server.wait(timeout=15)
 
 
-def expected_readout(**values) -> str:
-    """What course_lib's neuron explorer shows for these control values (the solution's perceptron passes its
-    check, so the notebook's explorer uses a perceptron equal to the reference one)."""
-    from course_lib.widgets import neuron_explorer
-
-    explorer = neuron_explorer()
-    explorer.set_values(**values)
-    return explorer.readout.value
-
-
-def slider_value(handle) -> float:
-    # Negative numbers come back with U+2212 MINUS SIGN in some of noUiSlider's attributes.
-    return float(handle.get_attribute("aria-valuenow").replace("\u2212", "-"))
-
-
-def test_neuron_explorer_slider_changes_readout(lab, tmp_path):
+@contextlib.contextmanager
+def browser_page():
+    """A Chromium page (1400 x 1000) with every wait bounded by TIMEOUT_MS; yields (page, expect)."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    base, token = lab
     sync_api.expect.set_options(timeout=TIMEOUT_MS)
-    expect = sync_api.expect
-
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.set_default_timeout(TIMEOUT_MS)
-            # ?reset: start from a clean workspace, not whatever layout a previous session saved.
-            page.goto(f"{base}/lab/tree/{NOTEBOOK_ID}/{NOTEBOOK_ID}.ipynb?reset&token={token}")
-            status = page.locator("#jp-main-statusbar")
-            # The status bar's "| Idle" is the reliable sign of a ready kernel (the toolbar's indicator
-            # says idle too early, and Run All clicked then is sometimes dropped).
-            expect(status).to_contain_text("| Idle")
-
-            page.get_by_role("menuitem", name="Run", exact=True).click()
-            page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-            prompts = page.locator(".jp-CodeCell .jp-InputPrompt")
-            expect(prompts.first).not_to_have_text("[ ]:")  # the run was taken
-
-            explorer = page.locator(".widget-vbox").filter(has=page.locator(".widget-slider")).first
-            expect(explorer).to_be_visible()
-            # Every cell has finished: no prompt still shows [*], and the kernel is idle again.
-            expect(page.locator(".jp-InputPrompt", has_text="[*]")).to_have_count(0)
-            expect(status).to_contain_text("| Idle")
-            page.screenshot(path=str(tmp_path / "01-after-run-all.png"))
-
-            # The Label widget (a div); slider and toggle descriptions are <label class="widget-label">.
-            readout = explorer.locator("div.widget-label")
-            handle = explorer.locator(".widget-slider [role=slider]").first
-            explorer.scroll_into_view_if_needed()
-            # Widgets render piecemeal: wait for the readout to show course_lib's starting text.
-            before_text = expected_readout()
-            expect(readout).to_have_text(before_text)
-            before_value = slider_value(handle)
-
-            # Step w1 down until the readout changes; the slider spans 40 steps, so that bounds the loop.
-            handle.focus()
-            for _ in range(40):
-                value = slider_value(handle)
-                page.keyboard.press("ArrowLeft")
-                page.wait_for_function(
-                    "([el, old]) => parseFloat(el.getAttribute('aria-valuenow').replace('\u2212', '-')) !== old",
-                    arg=[handle.element_handle(), value], timeout=10_000)
-                with contextlib.suppress(AssertionError):
-                    expect(readout).not_to_have_text(before_text, timeout=2_000)
-                    break
-            after_value = slider_value(handle)
-            assert after_value < before_value
-            wanted = expected_readout(w1=after_value)
-            assert wanted != before_text, f"the readout stayed {before_text!r} while w1 went to {after_value}"
-            # Waiting, not reading once: the last redraw may still be on its way from the kernel.
-            expect(readout).to_have_text(wanted)
-            page.screenshot(path=str(tmp_path / "02-after-slider.png"))
+            yield page, sync_api.expect
         finally:
             browser.close()
+
+
+def run_all_cells(page, expect, base: str, token: str, notebook: str, screenshot: Path):
+    """Open notebook (a path under the server's root), run every cell and wait until all have finished."""
+    # ?reset: start from a clean workspace, not whatever layout a previous session saved.
+    page.goto(f"{base}/lab/tree/{notebook}?reset&token={token}")
+    status = page.locator("#jp-main-statusbar")
+    # The status bar's "| Idle" is the reliable sign of a ready kernel (the toolbar's indicator says idle
+    # too early, and Run All clicked then is sometimes dropped).
+    expect(status).to_contain_text("| Idle")
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    expect(page.locator(".jp-CodeCell .jp-InputPrompt").first).not_to_have_text("[ ]:")  # the run was taken
+    expect(page.locator(".jp-InputPrompt", has_text="[*]")).to_have_count(0)
+    expect(status).to_contain_text("| Idle")
+    page.screenshot(path=str(screenshot))
+
+
+def drive(page, expect, row: WidgetRow, screenshot: Path):
+    """Move row's control on the page until the explorer's readout changes, then check it says what
+    row.expected gives for the control's new value. Saves the explorer's screenshot; returns the explorer's
+    locator and its readout."""
+    # The Label widget is a div; slider and button descriptions are <label class="widget-label">.
+    readout_line = page.locator("div.widget-label").filter(has_text=row.readout)
+    explorer = page.locator(".widget-vbox").filter(has=readout_line).first
+    readout = explorer.locator("div.widget-label").filter(has_text=row.readout)
+    explorer.scroll_into_view_if_needed()
+    expect(readout).to_be_visible()  # widgets render piecemeal
+    # `has` locators are relative to the element they filter, hence page.locator here.
+    description = page.locator("label.widget-label").filter(has_text=re.compile(rf"^{re.escape(row.control)}$"))
+    control = explorer.locator(".widget-slider").filter(has=description)
+    handle, shown_value = control.locator("[role=slider]"), control.locator(".widget-readout")
+    # The explorer's figure, the last image in it (above it, an explorer may show other outputs).
+    figure = explorer.locator(".widget-output img").last
+    before, figure_before = readout.inner_text(), figure.get_attribute("src")
+
+    handle.focus()
+    for _ in range(row.max_steps):
+        value_before = shown_value.inner_text()
+        page.keyboard.press(row.key)
+        expect(shown_value).not_to_have_text(value_before, timeout=10_000)
+        if row.button:
+            explorer.get_by_role("button", name=row.button).click()
+        with contextlib.suppress(AssertionError):
+            # A button's work (training) takes longer than a redraw.
+            expect(readout).not_to_have_text(before, timeout=30_000 if row.button else 2_000)
+            break
+        handle.focus()
+    value = slider_value(shown_value)
+    wanted = row.expected(value)
+    assert wanted != before, f"the readout stayed {before!r} while {row.control} went to {value}"
+    # Waiting, not reading once: the last redraw may still be on its way from the kernel.
+    expect(readout).to_have_text(wanted)
+    # The figure follows the readout in a message of its own: the new one must arrive too.
+    expect(figure).not_to_have_attribute("src", figure_before)
+    explorer.screenshot(path=str(screenshot))
+    return explorer, " ".join(readout.inner_text().split())  # as shown: HTML turns runs of spaces into one
+
+
+@pytest.mark.parametrize("row", [pytest.param(row, id=row.notebook) for row in WIDGET_ROWS])
+def test_notebook_explorer_responds_to_its_control(row, tmp_path):
+    require_chromium()
+    source = REPO_ROOT / "solutions" / row.notebook
+    if not (source / f"{row.notebook}.ipynb").exists():
+        pytest.skip(f"solutions/{row.notebook}/{row.notebook}.ipynb does not exist yet")
+    root = tmp_path / "served"
+    shutil.copytree(source, root / row.notebook)
+    with lab_server(root, tmp_path) as (base, token), browser_page() as (page, expect):
+        run_all_cells(page, expect, base, token, f"{row.notebook}/{row.notebook}.ipynb",
+                      tmp_path / f"{row.notebook}-after-run-all.png")
+        drive(page, expect, row, tmp_path / f"{row.notebook}-explorer-after-{row.control.replace(' ', '-')}.png")
+
+
+def test_new_explorers_in_a_scratch_notebook(tmp_path):
+    """softmax_explorer, learning_rate_explorer and optimizer_race with their defaults, one cell each."""
+    require_chromium()
+    root = tmp_path / "served"
+    root.mkdir()
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in (
+        "from course_lib.widgets import learning_rate_explorer, optimizer_race, softmax_explorer",
+        "softmax_explorer()", "learning_rate_explorer()", "optimizer_race()")]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                       "language": "python"}
+    nbformat.write(notebook, root / "explorers.ipynb")
+    with lab_server(root, tmp_path) as (base, token), browser_page() as (page, expect):
+        run_all_cells(page, expect, base, token, "explorers.ipynb", tmp_path / "scratch-after-run-all.png")
+        explorers, readouts = {}, {}
+        for row in (SOFTMAX_ROW, LEARNING_RATE_ROW, OPTIMIZER_RACE_ROW):
+            explorers[row.notebook], readouts[row.notebook] = drive(page, expect, row,
+                                                                    tmp_path / f"scratch-{row.notebook}.png")
+        # Defaults known here, so the numbers too: z0 2.0 -> 2.1; lr 0.01 -> 0.03 (1000 steps); lr 0.18 -> 0.19.
+        assert readouts["04_softmax_and_loss"] == expected_readout_of("softmax_explorer", z0=2.1)
+        assert readouts["06_training_loop"] == expected_readout_of("learning_rate_explorer", train=True, lr=0.03)
+        assert readouts["07_optimizers"] == expected_readout_of("optimizer_race", lr=0.19)
+        # Train's tqdm bar is shown inside the learning-rate explorer, and finished.
+        lr_explorer = explorers["06_training_loop"]
+        expect(lr_explorer.locator(".widget-output .widget-hprogress")).to_be_visible()
+        expect(lr_explorer.locator(".widget-output .widget-hbox")).to_contain_text("1000/1000")
+
+
+def expected_readout_of(name: str, train: bool = False, **values) -> str:
+    """The readout course_lib's explorer `name` shows, with its defaults, for these control values."""
+    from course_lib import widgets
+
+    explorer = getattr(widgets, name)()
+    explorer.set_values(**values)
+    if train:
+        explorer.train()
+    return explorer.readout.value

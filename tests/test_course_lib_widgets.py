@@ -332,7 +332,7 @@ def test_softmax_explorer_controls(softmax):
 def test_softmax_explorer_starts_on_the_textbook_logits():
     explorer = softmax_explorer()
     np.testing.assert_allclose(explorer.results["probs"], softmax_of([2.0, 1.0, 0.1]))
-    assert explorer.readout.value == "p = [0.659, 0.242, 0.099]   true class 0:  loss = \u2212log p0 = 0.417"
+    assert explorer.readout.value == "p = [0.659, 0.242, 0.099]; true class 0: loss = \u2212log p0 = 0.417"
 
 
 @pytest.mark.parametrize(
@@ -437,7 +437,7 @@ def test_too_small_a_rate_barely_moves_the_loss(lr_runs):
     assert run["initial_loss"] == pytest.approx(1.212, abs=5e-4)
     assert 0.8 * run["initial_loss"] < run["final_loss"] < run["initial_loss"]  # measured: 1.212 -> 1.108
     assert not run["diverged"]
-    assert readout == f"lr = 0.001, 1000 steps:  loss 1.212 \u2192 {run['final_loss']:.3f},  accuracy " \
+    assert readout == f"lr = 0.001, 1000 steps: loss 1.212 \u2192 {run['final_loss']:.3f}, accuracy " \
                       f"{run['final_accuracy']:.2f}"
 
 
@@ -594,8 +594,8 @@ def test_the_default_race_momentum_and_adam_beat_sgd_and_rmsprop_hovers(race):
         assert path.shape == (101, 2)
         np.testing.assert_array_equal(path[0], START)
         assert final[name] == pytest.approx(valley_loss(path[-1]))
-    assert race.readout.value == ("final loss after 100 steps at lr 0.18:   SGD 0.0151   momentum 2.22e-05   "
-                                  "RMSProp 0.0533   Adam 0.000946")
+    assert race.readout.value == ("final loss after 100 steps at lr 0.18: SGD 0.0151 \u00b7 momentum 2.22e-05 "
+                                  "\u00b7 RMSProp 0.0533 \u00b7 Adam 0.000946")
 
 
 def test_sgd_zig_zags_across_the_valley(race):
@@ -692,9 +692,9 @@ def test_explorers_render_in_headless_nbclient_execution():
     [second] = printed[1]
     assert all(o["name"] == "stdout" for cell in notebook.cells for o in cell.outputs if o["output_type"] == "stream")
     softmax_line, lr_line, race_line = second.splitlines()
-    assert softmax_line.startswith("p = [0.659, 0.242, 0.099]   true class 2:  loss = \u2212log p2 = 2.317")
-    assert lr_line.startswith("lr = 3, 300 steps:  loss 1.212 \u2192 ")
-    assert race_line.startswith("final loss after 100 steps at lr 0.25:   SGD diverged")
+    assert softmax_line == "p = [0.659, 0.242, 0.099]; true class 2: loss = \u2212log p2 = 2.317"
+    assert lr_line.startswith("lr = 3, 300 steps: loss 1.212 \u2192 ")
+    assert race_line.startswith("final loss after 100 steps at lr 0.25: SGD diverged \u00b7 momentum ")
     for cell in notebook.cells:
         assert sum("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in cell.outputs) == 3
 

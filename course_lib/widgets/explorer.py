@@ -75,7 +75,13 @@ def png_output(figure):
     return {"output_type": "display_data", "data": {"image/png": png, "text/plain": "<Figure>"}, "metadata": {}}
 
 
-def slider(description, value, low, high, step):
-    """A float slider that reports on release: a redraw renders a PNG, too slow for every drag step."""
+# Wide enough for "learning rate", which the default width cuts to "learning r...".
+WIDE_DESCRIPTIONS = {"description_width": "100px"}
+
+
+def slider(description, value, low, high, step, style=None):
+    """A float slider that reports on release: a redraw renders a PNG, too slow for every drag step.
+
+    style: e.g. WIDE_DESCRIPTIONS, for descriptions longer than a few characters."""
     return widgets.FloatSlider(value=value, min=low, max=high, step=step, description=description,
-                               continuous_update=False)
+                               continuous_update=False, style=style or {})

@@ -9,7 +9,7 @@ from matplotlib.ticker import FixedLocator, FormatStrFormatter, NullLocator
 
 from course_lib.datasets import spiral_data
 from course_lib.layers import init_dense
-from course_lib.widgets.explorer import Explorer
+from course_lib.widgets.explorer import WIDE_DESCRIPTIONS, Explorer
 
 # Log-spaced, with round labels: a factor of about 3 between neighbours.
 LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
@@ -65,9 +65,9 @@ def learning_rate_explorer(sgd_update_fn=None, forward_fn=None, backward_fn=None
 
     controls = {
         "lr": widgets.SelectionSlider(options=[(f"{lr:g}", lr) for lr in LEARNING_RATES], value=0.01,
-                                      description="learning rate", continuous_update=False),
+                                      description="learning rate", style=WIDE_DESCRIPTIONS),
         "steps": widgets.IntSlider(value=1000, min=100, max=3000, step=100, description="steps",
-                                   continuous_update=False),
+                                   continuous_update=False, style=WIDE_DESCRIPTIONS),
     }
     return LearningRateExplorer(controls, train_run)
 
@@ -124,13 +124,13 @@ class LearningRateExplorer(Explorer):
         results = {"lr": run["lr"], "steps": run["steps"], "initial_loss": float(run["loss"][0]),
                    "final_loss": float(run["loss"][final_step]),
                    "final_accuracy": float(run["accuracy"][final_step]), "diverged": run["diverged"]}
-        text = (f"lr = {run['lr']:g}, {run['steps']} steps:  loss {results['initial_loss']:.3f} \u2192 "
+        text = (f"lr = {run['lr']:g}, {run['steps']} steps: loss {results['initial_loss']:.3f} \u2192 "
                 f"{results['final_loss']:.3f}")
         if final_step < run["steps"] - 1:
             text += f" at step {final_step}"
-        text += f",  accuracy {results['final_accuracy']:.2f}"
+        text += f", accuracy {results['final_accuracy']:.2f}"
         if run["diverged"]:
-            text += "  \u2014 diverged"
+            text += " \u2014 diverged"
         return _runs_figure(self.runs), text, results
 
 

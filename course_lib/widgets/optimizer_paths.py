@@ -4,7 +4,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from course_lib.widgets.explorer import Explorer, slider
+from course_lib.widgets.explorer import WIDE_DESCRIPTIONS, Explorer, slider
 
 # The valley: loss(p) = p @ A @ p / 2 with curvature 0.1 along the valley and 10 across it (a condition
 # number of 100), its axis turned 15 degrees so that it lies along neither coordinate.
@@ -68,9 +68,9 @@ def optimizer_race(sgd_update_fn=None, momentum_update_fn=None, rmsprop_update_f
     racers = {"SGD": sgd_step, "momentum": momentum_update_fn, "RMSProp": rmsprop_update_fn,
               "Adam": adam_update_fn}
     controls = {
-        "lr": slider("learning rate", 0.18, 0.01, 0.3, 0.01),
+        "lr": slider("learning rate", 0.18, 0.01, 0.3, 0.01, style=WIDE_DESCRIPTIONS),
         "steps": widgets.IntSlider(value=100, min=10, max=300, step=10, description="steps",
-                                   continuous_update=False),
+                                   continuous_update=False, style=WIDE_DESCRIPTIONS),
     }
 
     def draw(values):
@@ -78,9 +78,10 @@ def optimizer_race(sgd_update_fn=None, momentum_update_fn=None, rmsprop_update_f
         paths = {name: _path(update, lr, steps) for name, update in racers.items()}
         diverged = {name: len(path) < steps + 1 for name, path in paths.items()}
         final_loss = {name: valley_loss(path[-1]) for name, path in paths.items()}
-        summary = "   ".join(f"{name} diverged" if diverged[name] else f"{name} {final_loss[name]:.3g}"
-                               for name in racers)
-        text = f"final loss after {steps} steps at lr {lr:g}:   {summary}"
+        # Separated by a visible mark: the browser shows a run of spaces as one.
+        summary = " \u00b7 ".join(f"{name} diverged" if diverged[name] else f"{name} {final_loss[name]:.3g}"
+                                  for name in racers)
+        text = f"final loss after {steps} steps at lr {lr:g}: {summary}"
         results = {"final_loss": final_loss, "diverged": diverged, "paths": paths}
         return _race_figure(paths, diverged, final_loss, lr, steps), text, results
 

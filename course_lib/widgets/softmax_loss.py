@@ -4,7 +4,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from course_lib.widgets.explorer import Explorer, slider
+from course_lib.widgets.explorer import WIDE_DESCRIPTIONS, Explorer, slider
 
 # A logit gap of 20 gives the lowest class a probability of about 2e-9, below the loss's clip at 1e-7, so the
 # clipping can be seen at work.
@@ -22,8 +22,8 @@ def softmax_explorer(softmax_fn=None, cross_entropy_fn=None, num_classes=3):
     course_lib.losses.categorical_cross_entropy (which clips probabilities to [1e-7, 1 - 1e-7]).
     Both are called on one sample (N = 1). num_classes: K, 2 to 6.
     Controls "z0" ... "z{K-1}" (logits, -10..10, step 0.1; the first three start at 2.0, 1.0, 0.1, others
-    at 0) and "true_class" (0 .. K-1, starting at 0). The left panel shows the logits, the right one the
-    probabilities with the true class's bar outlined. The readout gives the probabilities and the loss
+    at 0) and "true_class" (a dropdown of 0 .. K-1, starting at 0). The left panel shows the logits, the
+    right one the probabilities with the true class's bar outlined. The readout gives the probabilities and the loss
     -log p_true, noting when p_true fell below 1e-7 and was clipped (the loss then stays at about 16.12).
     results: "probs" (K,), "p_true" (float, before clipping), "loss" (float, from cross_entropy_fn) and
     "clipped" (bool: p_true < 1e-7).
@@ -36,9 +36,10 @@ def softmax_explorer(softmax_fn=None, cross_entropy_fn=None, num_classes=3):
     if not 2 <= num_classes <= 6:
         raise ValueError(f"num_classes must be between 2 and 6, got {num_classes}")
     classes = list(range(num_classes))
-    controls = {f"z{k}": slider(f"logit z{k}", _starting_logit(k), -_LOGIT_RANGE, _LOGIT_RANGE, 0.1)
-                for k in classes}
-    controls["true_class"] = widgets.ToggleButtons(options=classes, value=0, description="true class")
+    controls = {f"z{k}": slider(f"logit z{k}", _starting_logit(k), -_LOGIT_RANGE, _LOGIT_RANGE, 0.1,
+                                style=WIDE_DESCRIPTIONS) for k in classes}
+    controls["true_class"] = widgets.Dropdown(options=classes, value=0, description="true class",
+                                              style=WIDE_DESCRIPTIONS, layout={"width": "180px"})
 
     def draw(values):
         logits = np.array([values[f"z{k}"] for k in classes])
@@ -47,7 +48,7 @@ def softmax_explorer(softmax_fn=None, cross_entropy_fn=None, num_classes=3):
         loss = float(cross_entropy_fn(probs[None, :], np.array([true_class])))
         p_true = float(probs[true_class])
         clipped = p_true < _CLIP_LOW
-        text = ("p = [" + ", ".join(f"{p:.3f}" for p in probs) + f"]   true class {true_class}:  "
+        text = ("p = [" + ", ".join(f"{p:.3f}" for p in probs) + f"]; true class {true_class}: "
                 + _loss_text(true_class, p_true, loss, clipped))
         results = {"probs": probs, "p_true": p_true, "loss": loss, "clipped": clipped}
         return _softmax_figure(logits, probs, true_class, loss), text, results
@@ -62,7 +63,7 @@ def _starting_logit(k):
 def _loss_text(true_class, p_true, loss, clipped):
     """The readout's loss part, e.g. "loss = -log p0 = 0.417" (with U+2212 minus signs, as in the plot)."""
     if clipped:
-        return f"loss = \u2212log(1e-7) = {loss:.3f}   (p{true_class} = {p_true:.1e}, clipped to 1e-7)"
+        return f"loss = \u2212log(1e-7) = {loss:.3f} (p{true_class} = {p_true:.1e}, clipped to 1e-7)"
     return f"loss = \u2212log p{true_class} = {loss:.3f}"
 
 
