@@ -16,13 +16,6 @@ c.CourseDirectory.release_directory = "notebooks"
 # working directory). It is not set here, because setting db_url pins it to one path; .gitignore keeps
 # gradebook.db out of git.
 
-# A test cell the student deleted is put back from the gradebook before grading, right after the answer
-# cell before it. nbgrader's default (False) scores a deleted test cell 0 without a word; measured with
-# nbgrader 0.9.6 on notebook 03, a correct submission missing one test cell got 8 of 9 points by default and
-# 9 of 9 with this on. If that answer cell was deleted too, nbgrader stops on that student with a KeyError
-# (logged as an ERROR, exit status 1; the other students are still graded): README says how to re-grade them.
-c.OverwriteCells.add_missing_cells = True
-
 # Every cell of a notebook, when autograded or validated, gets 30 s; a cell still running then is
 # interrupted and, if it is a grade cell, scores 0. The later cells still run.
 c.Execute.timeout = 30
