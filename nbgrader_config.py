@@ -37,6 +37,7 @@ c.ClearHiddenTests.enforce_metadata = True
 # process while the checks run in nbgrader's own process, so that nothing a student's code does can turn a
 # wrong answer into points; a cell that kills or hangs the worker is skipped and grading goes on. The
 # in-notebook checks still run in the student's kernel while they work, for instant feedback.
+from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
 from nbgrader.preprocessors import (  # noqa: E402
     AssignLatePenalties,
     CheckCellMetadata,
@@ -48,7 +49,6 @@ from nbgrader.preprocessors import (  # noqa: E402
     OverwriteKernelspec,
     SaveAutoGrades,
 )
-from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
 
 from autograde_tests.trusted.preprocessors import RepairSubmission, TrustedExecute  # noqa: E402
 
