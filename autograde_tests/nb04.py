@@ -41,7 +41,8 @@ def check_softmax(fn, hidden=False):
         # Square and not symmetric, so that a sum over the wrong axis or without keepdims gives wrong
         # numbers rather than a shape error.
         Case((_array([[1.0, 2.0, 3.0], [2.0, -1.0, 0.5], [0.0, 0.0, 4.0]]),)),
-        Case((_array([[1000.0, 1001.0, 999.0], [0.0, 1.0, -1.0]]),), hint=LARGE_HINT),
+        Case((_array([[1000.0, 1001.0, 999.0], [0.0, 1.0, -1.0]]),), label="Z = [[1000, 1001, 999], [0, 1, -1]]",
+             hint=LARGE_HINT),
     ]
     if hidden:
         Z = 3.0 * case_rng(SEED).standard_normal((6, 4))

@@ -20,8 +20,8 @@ def _mistake(function_name, mistake_name):
 def test_dense_backward_messages_name_the_part_that_differs():
     message = assert_fails(nb05.check_dense_backward, _mistake("dense_backward", "db averaged (1/N applied twice)").fn,
                            hidden=False)
-    assert "db: got      [-0.3333,  0.9167]" in message
-    assert "db differs at index (0,)" in message
+    assert "db: got      [0.6667, 0.25  ]" in message and "db: expected [2.  , 0.75]" in message
+    assert "db differs at index (0,): got 0.6667, expected 2 (2 of 2 entries differ)" in message
     message = assert_fails(nb05.check_dense_backward, _mistake("dense_backward", "db summed over the wrong axis").fn,
                            hidden=False)
     assert "db: got      shape (3,)" in message and "db: expected shape (2,)" in message
