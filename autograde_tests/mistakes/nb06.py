@@ -211,7 +211,7 @@ def _decay_numpy(lr0, decay, step):
     return float(np.divide(lr0, np.add(1.0, np.multiply(decay, step))))
 
 
-def _train_own_passes(X, y, hidden_size=128, learning_rate=1.0, epochs=4000, decay=2e-4, rng=None):
+def _train_own_passes(X, y, hidden_size=100, learning_rate=2.0, epochs=4000, decay=5e-4, rng=None):
     """Its own forward and backward with one-hot labels, Xavier-scaled weights and other defaults."""
     rng = np.random.default_rng(0) if rng is None else rng
     X = X.astype(float)

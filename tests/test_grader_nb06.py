@@ -1,0 +1,95 @@
+"""Notebook 06's checks beyond what tests/test_grader.py asks of every check: what sgd_update's messages
+say about in-place updates, and how train_two_layer_net's property check judges a training run (time
+limit, accuracy threshold, reproducibility, NumPy's global random state)."""
+
+import numpy as np
+import pytest
+
+from autograde_tests import core, nb06
+from course_lib import training
+from tests.grader_testing import assert_fails, assert_passes, run_check
+
+pytestmark = pytest.mark.nb06
+
+
+def test_sgd_update_that_returns_a_new_dict_is_told_to_update_in_place():
+    def returns_new_dict(params, grads, lr):
+        return {k: params[k] - lr * grads[k] for k in params}
+
+    message = assert_fails(nb06.check_sgd_update, returns_new_dict, hidden=False)
+    assert "`params` still holds the values it had before the call" in message
+    assert "Known mistake, a new dict returned:" in message
+
+
+def test_sgd_update_hidden_cases_catch_a_step_that_ignores_float32():
+    def float64_only(params, grads, lr):
+        if next(iter(params.values())).dtype == np.float64:
+            training.sgd_update(params, grads, lr)
+
+    assert_passes(nb06.check_sgd_update, float64_only, hidden=False)
+    assert_fails(nb06.check_sgd_update, float64_only, must_mention=["as float32"])
+
+
+def test_decayed_learning_rate_hidden_cases_catch_a_rate_wrong_for_integer_arguments():
+    def float_only(lr0, decay, step):
+        return lr0 / (1 + decay * step) if isinstance(lr0, float) else lr0
+
+    assert_passes(nb06.check_decayed_learning_rate, float_only, hidden=False)
+    assert_fails(nb06.check_decayed_learning_rate, float_only, must_mention=["lr0 = 1, decay = 1, step = 1"])
+
+
+# ---------------------------------------------------------------------------------------------
+# train_two_layer_net
+
+
+def _with_defaults(**defaults):
+    def train(X, y, hidden_size=64, learning_rate=3.0, epochs=5000, decay=1e-3, rng=None):
+        given = dict(hidden_size=hidden_size, learning_rate=learning_rate, epochs=epochs, decay=decay)
+        if epochs == 5000:  # the defaults were used: replace them
+            given.update(defaults)
+        return training.train_two_layer_net(X, y, rng=rng, **given)
+
+    return train
+
+
+def test_defaults_that_do_not_reach_the_accuracy_fail_with_the_measured_accuracy():
+    message = assert_fails(nb06.check_train_two_layer_net, _with_defaults(epochs=100), hidden=False)
+    assert "spiral_data(100, 3), the defaults" in message
+    assert "got      training accuracy 0." in message and "expected at least 0.80" in message
+    assert "Known mistake" not in message
+
+
+def test_an_unseeded_generator_for_rng_none_is_caught_by_the_hidden_cases():
+    def unseeded_when_none(X, y, hidden_size=64, learning_rate=3.0, epochs=5000, decay=1e-3, rng=None):
+        rng = np.random.default_rng() if rng is None else rng
+        return training.train_two_layer_net(X, y, hidden_size, learning_rate, epochs, decay, rng)
+
+    assert_passes(nb06.check_train_two_layer_net, unseeded_when_none, hidden=False)
+    assert_fails(nb06.check_train_two_layer_net, unseeded_when_none,
+                 must_mention=["rng left out", "different params from two calls"])
+
+
+def test_a_seed_that_is_used_but_ignored_is_caught():
+    def ignores_seed(X, y, hidden_size=64, learning_rate=3.0, epochs=5000, decay=1e-3, rng=None):
+        rng.random()
+        return training.train_two_layer_net(X, y, hidden_size, learning_rate, epochs, decay,
+                                            np.random.default_rng(3))
+
+    assert_fails(nb06.check_train_two_layer_net, ignores_seed, hidden=False,
+                 must_mention=["the same params for default_rng(0) and default_rng(1)"])
+
+
+def test_the_training_time_limit_follows_the_call_time_limit(monkeypatch):
+    # A training run may take TRAINING_TIME_FACTOR times the limit of a plain call, no more.
+    monkeypatch.setattr(core, "CALL_TIME_LIMIT", 0.05)
+    slow = _with_defaults(epochs=20_000)
+    message, _, _ = run_check(nb06.check_train_two_layer_net, slow, hidden=False)
+    assert message is not None and "did not finish within the time limit" in message
+
+
+def test_the_check_leaves_numpys_global_random_state_as_it_found_it():
+    np.random.seed(99)
+    before = np.random.get_state()
+    run_check(nb06.check_train_two_layer_net, nb06.NOTEBOOK.exercise("train_two_layer_net").mistakes[6].fn,
+              hidden=False)
+    assert core.same_value(np.random.get_state(), before)
