@@ -685,6 +685,14 @@ def test_explorers_render_in_headless_nbclient_execution():
             "race.controls['lr'].value = 0.25\n"
             "print(softmax.readout.value, lr_explorer.readout.value, race.readout.value, sep='\\n')"
         ),
+        nbformat.v4.new_code_cell(
+            "def unwritten_update(params, grads, lr):\n"
+            "    raise NotImplementedError('sgd_update is not written yet')\n"
+            "broken = learning_rate_explorer(sgd_update_fn=unwritten_update)\n"
+            "display(broken)\n"
+            "broken.train_button.click()\n"
+            "print(len(broken.runs), broken.readout.value)"
+        ),
     ]
     nbclient.NotebookClient(notebook, kernel_name="python3", timeout=60, store_widget_state=True).execute()
     printed = [[o["text"] for o in cell.outputs if o["output_type"] == "stream"] for cell in notebook.cells]
@@ -695,15 +703,22 @@ def test_explorers_render_in_headless_nbclient_execution():
     assert softmax_line == "p = [0.659, 0.242, 0.099]; true class 2: loss = \u2212log p2 = 2.317"
     assert lr_line.startswith("lr = 3, 300 steps: loss 1.212 \u2192 ")
     assert race_line.startswith("final loss after 100 steps at lr 0.25: SGD diverged \u00b7 momentum ")
-    for cell in notebook.cells:
-        assert sum("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in cell.outputs) == 3
+    # An error in a function the explorer calls shows inside the explorer, and adds no run.
+    assert printed[2] == ["0 No run yet: choose a learning rate and press Train.\n"]
+    for cell, widget_count in zip(notebook.cells, (3, 3, 1)):
+        views = sum("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in cell.outputs)
+        assert views == widget_count
+        assert not [o for o in cell.outputs if o["output_type"] == "error"]
 
     state = notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     outputs = [model["state"]["outputs"] for model in state.values() if model["model_name"] == "OutputModel"]
-    plots = [out for out in outputs if out and "image/png" in out[0]["data"]]
-    assert len(plots) == 6 and all(len(plot) == 1 for plot in plots)
-    [progress] = [out for out in outputs if out and "image/png" not in out[0]["data"]]
-    [bar_view] = progress
+    plots = [out for out in outputs if out and "image/png" in out[0].get("data", {})]
+    assert len(plots) == 7 and all(len(plot) == 1 for plot in plots)
+    progress_areas = [out for out in outputs if out and "image/png" not in out[0].get("data", {})]
+    [broken_progress] = [out for out in progress_areas if any(o["output_type"] == "error" for o in out)]
+    [error] = [o for o in broken_progress if o["output_type"] == "error"]
+    assert error["ename"] == "NotImplementedError" and error["evalue"] == "sgd_update is not written yet"
+    [bar_view] = [out for out in progress_areas if out is not broken_progress][0]
     bar_id = bar_view["data"]["application/vnd.jupyter.widget-view+json"]["model_id"]
     bar_parts = [state[child.removeprefix("IPY_MODEL_")] for child in state[bar_id]["state"]["children"]]
     assert [part["model_name"] for part in bar_parts] == ["HTMLModel", "FloatProgressModel", "HTMLModel"]

@@ -27,27 +27,27 @@ def learning_rate_explorer(sgd_update_fn=None, forward_fn=None, backward_fn=None
     forward_fn(X (N, D), params) -> (probs (N, K), cache); backward_fn(probs, y (N,), cache, params) -> grads
     (dict keyed like params); defaults course_lib.training.two_layer_forward and two_layer_backward.
     params has keys W1 (2, hidden_size), b1 (hidden_size,), W2 (hidden_size, 3), b2 (3,).
-    Controls "lr" (a log-scale slider over LEARNING_RATES, 1e-4 to 100, starting at 0.01) and "steps"
-    (100 to 3000, starting at 1000); buttons "Train" and "Clear runs". Train starts from the same He-initialised
-    weights every time (drawn from numpy.random.default_rng(seed)), takes `steps` full-batch SGD steps at
-    the constant rate lr with a tqdm.auto progress bar in the widget, and adds the run's loss and accuracy
-    curves to the plot, beside the earlier runs (labelled by lr; the last 8 lrs are kept, a
-    new run at an lr already shown replaces the old one). The readout gives the
-    run's first and final loss and its final accuracy, and says "diverged" when the loss became nan or inf
-    or ended higher than it started.
+    Controls "lr" (a log-scale slider over LEARNING_RATES, 1e-4 to 100, starting at 0.01) and "steps" (100
+    to 3000, starting at 1000); buttons "Train" and "Clear runs". Train starts from the same He-initialised
+    weights every time (drawn from numpy.random.default_rng(seed)), takes `steps` full-batch SGD steps at the
+    constant rate lr with a tqdm.auto progress bar in the widget, and adds the run's loss and accuracy curves
+    to the plot beside the earlier runs (labelled by lr; the last 8 lrs are kept, and a new run at an lr
+    already shown replaces the old one). The readout gives the run's first and final loss and its final
+    accuracy, and says "diverged" when the loss became nan or inf or ended higher than it started. An error
+    raised by one of the functions shows in the progress area (in a notebook) and adds no run.
 
     Measured with the defaults (1000 steps, 64 hidden units, seed 0; the loss starts at 1.212):
       too small  lr 0.001: loss 1.108 at the end, accuracy 0.39 (1e-4: 1.192);
       plateau    lr 0.01 to 1: 1.07 to 1.01, accuracy 0.43 to 0.53;
       good       lr 3: loss 0.657, accuracy 0.68 (2000 steps: 0.552, 0.72), spiky: near the edge of stability;
       diverged   lr 10: ends at 1.31, above the start; lr 30: 8.45, accuracy 0.33 (one class for all).
-    About 0.2 s per 1000 steps, drawing included. With 300 steps even lr 3 only reaches 0.995: plain SGD needs about a
-    thousand steps to leave this data's plateau, hence the default.
+    About 0.2 s per 1000 steps, drawing included. With 300 steps even lr 3 only reaches 0.995: plain SGD
+    needs about a thousand steps to leave this data's plateau, hence the default.
 
     explorer.runs: the kept runs, oldest first, each a dict with "lr", "steps", "loss" and "accuracy"
     ((steps,) arrays, nan after a non-finite loss, where training stops), "final_step" (int, the last step
-    measured) and "diverged" (bool). results (empty until the first
-    run): the latest run's "lr", "steps", "initial_loss", "final_loss", "final_accuracy", "diverged".
+    measured) and "diverged" (bool). results (empty until the first run): the latest run's "lr", "steps",
+    "initial_loss", "final_loss", "final_accuracy", "diverged".
     explorer.train() does what the Train button does; explorer.clear() what Clear runs does.
     """
     if sgd_update_fn is None or forward_fn is None or backward_fn is None:
@@ -94,16 +94,20 @@ class LearningRateExplorer(Explorer):
     def train(self):
         """Train with the current lr and steps, then redraw with this run added."""
         lr, steps = self.values["lr"], self.values["steps"]
+        run = None
         self.train_button.disabled = True
         try:
             # Emptying the synced outputs clears the old bar in the browser (clear_output() outside a kernel
             # would print escape codes instead).
             self.progress.outputs = ()
-            # In a kernel, tqdm.auto's bar is a widget displayed here, inside the explorer.
+            # In a kernel, tqdm.auto's bar is a widget displayed here, inside the explorer; so is the
+            # traceback of an error (the Output shows it and swallows it; outside a kernel it propagates).
             with self.progress:
                 run = self._train_run(lr, steps)
         finally:
             self.train_button.disabled = False
+        if run is None:
+            return
         # Every run starts from the same weights, so an earlier run at this lr is the start of this one
         # (or this run the start of it): keep only the newest.
         earlier = [r for r in self.runs if r["lr"] != lr]
