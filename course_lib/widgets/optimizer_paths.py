@@ -41,7 +41,7 @@ def optimizer_race(sgd_update_fn=None, momentum_update_fn=None, rmsprop_update_f
     The surface is valley_loss: curvature 10 across the valley and 0.1 along it, its axis turned 15 degrees;
     every path starts at START = (-3.5, 0.0), where the loss is 4.67.
     Controls "lr" (0.01..0.3, step 0.01, starting at 0.18; shared by all four) and "steps" (10..300, step
-    10, starting at 100). A path that leaves the view by more than 1000 stops there and counts as diverged.
+    10, starting at 100). A path farther than 1000 from the minimum stops there and counts as diverged.
     The readout lists each optimizer's final loss ("diverged" instead for those).
 
     Measured (final losses after 100 steps):
@@ -51,7 +51,7 @@ def optimizer_race(sgd_update_fn=None, momentum_update_fn=None, rmsprop_update_f
       lr 0.05: SGD 0.21, momentum 4.1e-05, RMSProp 0.0046, Adam 0.17;
       lr 0.2 and above: SGD no longer settles (2 / 10 is its limit across the valley), the others do.
     results: "final_loss" and "diverged" (dicts optimizer name -> float / bool) and "paths" (dict name ->
-    (n, 2) array of the positions, START first; n = steps + 1 unless the path diverged).
+    (n, 2) array of the positions, START first; n = steps + 1 unless the path diverged earlier).
     """
     if None in (sgd_update_fn, momentum_update_fn, rmsprop_update_fn, adam_update_fn):
         from course_lib import optimizers, training  # imported here: only notebook 07 needs them
@@ -76,7 +76,7 @@ def optimizer_race(sgd_update_fn=None, momentum_update_fn=None, rmsprop_update_f
     def draw(values):
         lr, steps = values["lr"], values["steps"]
         paths = {name: _path(update, lr, steps) for name, update in racers.items()}
-        diverged = {name: len(path) < steps + 1 for name, path in paths.items()}
+        diverged = {name: _escaped(path[-1]) for name, path in paths.items()}
         final_loss = {name: valley_loss(path[-1]) for name, path in paths.items()}
         # Separated by a visible mark: the browser shows a run of spaces as one.
         summary = " \u00b7 ".join(f"{name} diverged" if diverged[name] else f"{name} {final_loss[name]:.3g}"
@@ -99,9 +99,14 @@ def _path(update, lr, steps):
             # A copy: an update may change the array in place, which would rewrite the recorded path.
             point = np.array(params["p"], dtype=np.float64)
             points.append(point)
-            if not np.all(np.isfinite(point)) or np.linalg.norm(point) > _ESCAPED:
+            if _escaped(point):
                 break
     return np.array(points)
+
+
+def _escaped(point):
+    """Whether point (2,) is non-finite or farther than _ESCAPED from the minimum: a diverging path."""
+    return bool(not np.all(np.isfinite(point)) or np.linalg.norm(point) > _ESCAPED)
 
 
 def _race_figure(paths, diverged, final_loss, lr, steps):
