@@ -8,8 +8,8 @@
     after each hidden layer, sigmoid + binary cross-entropy, Adam lr 3e-3, 500 epochs of mini-batches of 64.
 
 Each is trained with course_lib (toolkit.fit) and with PyTorch on the CPU, each with 1 thread and with its
-default number of threads (for course_lib: the threads of NumPy's OpenBLAS, switched at run time as
-threadpoolctl does; shown only when NumPy's OpenBLAS is found). The settings take turns within each run,
+default number of threads (for course_lib: the threads of NumPy's OpenBLAS, switched at run time with
+course_lib.toolkit.threads; fit itself trains with 1 unless told otherwise). The settings take turns within each run,
 so a change in machine load hits them alike. Both sides do the same work per step, including the running
 loss and accuracy that fit records. Prints median and min-max seconds per setting, and last the line
     ratio course_lib/pytorch: nnfs=<x> capstone=<y>
@@ -20,10 +20,8 @@ matrix products (threads wait for busy cores); measure on a quiet machine.
 """
 
 import argparse
-import ctypes
 import statistics
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -42,6 +40,7 @@ from course_lib.toolkit import (
     SoftmaxCrossEntropy,
     fit,
 )
+from course_lib.toolkit.threads import blas_thread_control
 
 NNFS_STEPS = 10001
 CAPSTONE_EPOCHS = 500
@@ -74,6 +73,7 @@ def course_lib_nnfs(X, y, steps, dtype, seed):
         epochs=steps,
         lr_schedule=InverseTimeDecay(0.05, 5e-7),
         progress=False,
+        blas_thread_count=None,  # the thread count is the benchmark's setting
     )
     return history["loss"][-1], history["accuracy"][-1]
 
@@ -85,7 +85,16 @@ def course_lib_capstone(X, y, epochs, dtype, seed):
         layers += [Dense(n_in, n_out), BatchNorm(n_out), ReLU(), Dropout(KEEP_PROB)]
     model = Sequential([*layers, Dense(64, 1)], rng, dtype=dtype)
     history = fit(
-        model, X, y, SigmoidBinaryCrossEntropy(), Adam(lr=3e-3), rng, epochs=epochs, batch_size=64, progress=False
+        model,
+        X,
+        y,
+        SigmoidBinaryCrossEntropy(),
+        Adam(lr=3e-3),
+        rng,
+        epochs=epochs,
+        batch_size=64,
+        progress=False,
+        blas_thread_count=None,  # the thread count is the benchmark's setting
     )
     return history["loss"][-1], history["accuracy"][-1]
 
@@ -152,27 +161,11 @@ def timed(train, *args):
     return time.perf_counter() - start, final_loss, final_accuracy
 
 
-def numpy_blas_threads():
-    """(get, set) functions for the thread count of the OpenBLAS bundled with NumPy, or None if not found."""
-    libraries = sorted((Path(np.__file__).parent.parent / "numpy.libs").glob("libscipy_openblas*.so*"))
-    if not libraries:
-        return None
-    library = ctypes.CDLL(str(libraries[0]))
-    for suffix in ("64_", "_64_", ""):
-        getter = getattr(library, f"scipy_openblas_get_num_threads{suffix}", None)
-        setter = getattr(library, f"scipy_openblas_set_num_threads{suffix}", None)
-        if getter is not None and setter is not None:
-            getter.restype = ctypes.c_int
-            setter.argtypes = [ctypes.c_int]
-            return getter, setter
-    return None
-
-
 def settings_for(ours, theirs):
     """{label: (train function, function that sets the thread count before it runs)}."""
     default_torch_threads = torch.get_num_threads()
     settings = {}
-    blas = numpy_blas_threads()
+    blas = blas_thread_control()
     if blas is None:
         settings["course_lib"] = (ours, lambda: None)
     else:

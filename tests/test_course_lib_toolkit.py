@@ -34,6 +34,7 @@ from course_lib.toolkit import (
     fit,
     predict,
 )
+from course_lib.toolkit.threads import blas_thread_control, blas_threads
 from course_lib.training import decayed_learning_rate, sgd_update
 
 pytestmark = [pytest.mark.course_lib, pytest.mark.filterwarnings("error")]
@@ -393,3 +394,24 @@ def test_progress_bar_is_quiet_unless_asked_for_when_not_in_a_terminal(capsys):
     assert capsys.readouterr().err == ""
     fit(model, X, y, SoftmaxCrossEntropy(), Adam(), rng, epochs=3, progress=True)
     assert "3/3" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(blas_thread_control() is None, reason="NumPy's bundled OpenBLAS not found")
+def test_fit_trains_with_one_blas_thread_and_restores_the_setting():
+    get_threads, set_threads = blas_thread_control()
+    seen = []
+    model, rng = blobs_model(13)
+    with blas_threads(2):
+        fit(model, *make_blobs(seed=2), SoftmaxCrossEntropy(), Adam(), rng, epochs=2,
+            callbacks=[lambda epoch, logs: seen.append(get_threads())])  # fmt: skip
+        assert get_threads() == 2
+        fit(model, *make_blobs(seed=2), SoftmaxCrossEntropy(), Adam(), rng, epochs=1, blas_thread_count=None,
+            callbacks=[lambda epoch, logs: seen.append(get_threads())])  # fmt: skip
+    assert seen == [1, 1, 2]
+
+
+def test_blas_threads_none_changes_nothing():
+    control = blas_thread_control()
+    before = control[0]() if control else None
+    with blas_threads(None):
+        assert (control[0]() if control else None) == before

@@ -1,10 +1,12 @@
-"""Training and evaluation loops of the toolkit: `fit`, `evaluate` and `predict`."""
+"""Training and evaluation loops of the toolkit: `fit` (built from `train_epoch` and `train_step`),
+`evaluate` and `predict`."""
 
 import numpy as np
 from tqdm.auto import tqdm
 
 from course_lib.optimizers import iterate_minibatches
 from course_lib.regularization import l2_grads, l2_penalty
+from course_lib.toolkit.threads import blas_threads
 
 
 def train_step(model, X_batch, y_batch, loss, optimizer, lr, rng, l2=0.0):
@@ -47,6 +49,22 @@ def _batches(X, y, batch_size, rng):
     return iterate_minibatches(X, y, batch_size, rng)
 
 
+def train_epoch(model, X, y, loss, optimizer, rng, batch_size, lr_schedule, l2, epoch, step):
+    """One pass over (X, y) in mini-batches, `step` counting the optimizer steps taken before it.
+
+    Returns logs (the epoch's "loss", "accuracy" and "lr", floats) and the step count after it.
+    """
+    total_loss, total_accuracy = 0.0, 0.0
+    for X_batch, y_batch in _batches(X, y, batch_size, rng):
+        lr = optimizer.lr if lr_schedule is None else lr_schedule(step, epoch)
+        batch_loss, batch_accuracy = train_step(model, X_batch, y_batch, loss, optimizer, lr, rng, l2)
+        # Weighted by batch size, so a smaller last batch counts for what it holds.
+        total_loss += batch_loss * len(X_batch)
+        total_accuracy += batch_accuracy * len(X_batch)
+        step += 1
+    return {"loss": total_loss / len(X), "accuracy": total_accuracy / len(X), "lr": float(lr)}, step
+
+
 def fit(
     model,
     X,
@@ -62,6 +80,7 @@ def fit(
     early_stopping=None,
     callbacks=(),
     progress=None,
+    blas_thread_count=1,
 ):
     """Train `model` (a Sequential) in place and return its history.
 
@@ -78,6 +97,9 @@ def fit(
         (the keys of history, one float each); one returning True stops training.
     progress: True or False to show a progress bar or not; None shows it in Jupyter and in terminals,
         not when output goes to a file or pipe.
+    blas_thread_count: threads for NumPy's matrix products while training, restored afterwards. 1 by
+        default: small networks gain nothing from more, and lose several times on a busy machine (see
+        course_lib.toolkit.threads); None leaves NumPy's setting alone.
 
     Returns history, a dict of lists with one float per epoch: "loss" and "accuracy" (means over the
     epoch's batches, in training mode, as the weights changed), "lr" (the rate of the epoch's last step),
@@ -95,27 +117,20 @@ def fit(
     step = 0
     # disable=None is tqdm's own rule: quiet unless writing to a terminal (always shown in Jupyter).
     epoch_bar = tqdm(range(epochs), desc="epochs", disable=None if progress is None else not progress)
-    for epoch in epoch_bar:
-        total_loss, total_accuracy = 0.0, 0.0
-        for X_batch, y_batch in _batches(X, y, batch_size, rng):
-            lr = optimizer.lr if lr_schedule is None else lr_schedule(step, epoch)
-            batch_loss, batch_accuracy = train_step(model, X_batch, y_batch, loss, optimizer, lr, rng, l2)
-            # Weighted by batch size, so a smaller last batch counts for what it holds.
-            total_loss += batch_loss * len(X_batch)
-            total_accuracy += batch_accuracy * len(X_batch)
-            step += 1
-        logs = {"loss": total_loss / len(X), "accuracy": total_accuracy / len(X), "lr": float(lr)}
-        if validation_data is not None:
-            logs["val_loss"], logs["val_accuracy"] = evaluate(model, *validation_data, loss)
-        for key, value in logs.items():
-            history[key].append(value)
-        if not epoch_bar.disable:
-            epoch_bar.set_postfix({key: f"{value:.4g}" for key, value in logs.items()}, refresh=False)
-        stop = early_stopping is not None and early_stopping.update(logs["val_loss"], model.weights())
-        # Every callback sees every epoch, even when an earlier one asked to stop.
-        stop_requests = [callback(epoch, logs) is True for callback in callbacks]
-        if stop or any(stop_requests):
-            break
+    with blas_threads(blas_thread_count):
+        for epoch in epoch_bar:
+            logs, step = train_epoch(model, X, y, loss, optimizer, rng, batch_size, lr_schedule, l2, epoch, step)
+            if validation_data is not None:
+                logs["val_loss"], logs["val_accuracy"] = evaluate(model, *validation_data, loss)
+            for key, value in logs.items():
+                history[key].append(value)
+            if not epoch_bar.disable:
+                epoch_bar.set_postfix({key: f"{value:.4g}" for key, value in logs.items()}, refresh=False)
+            stop = early_stopping is not None and early_stopping.update(logs["val_loss"], model.weights())
+            # Every callback sees every epoch, even when an earlier one asked to stop.
+            stop_requests = [callback(epoch, logs) is True for callback in callbacks]
+            if stop or any(stop_requests):
+                break
     epoch_bar.close()
     if early_stopping is not None and early_stopping.best_params is not None:
         model.load_weights(early_stopping.best_params)
