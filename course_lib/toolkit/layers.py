@@ -64,6 +64,8 @@ class Dense(Layer):
 
 
 class ReLU(Layer):
+    """max(0, X) elementwise; its backward passes the gradient where the input was positive."""
+
     kind = "relu"
 
     def forward(self, X, params, state, training, rng):
