@@ -15,32 +15,21 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import nbformat
 
-# Seconds one submission may take, all notebooks together, before its grading process is killed.
-SUBMISSION_TIME_LIMIT = 600
-
-
 def grade_one(course_root, assignment, student, snapshot):
-    """Autograde one student's submission in a new process; its grades and records as plain data."""
+    """Autograde one student's submission (in a worker process) against a private copy of the gradebook
+    snapshot; its grades and records as plain data."""
     with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
         db = Path(tmp) / "gradebook.db"
         shutil.copy(snapshot, db)
-        command = [sys.executable, "-m", "autograde_tests.trusted.grade", course_root, assignment, student, str(db)]
-        for _attempt in range(2):
-            try:
-                result = subprocess.run(command, cwd=course_root, capture_output=True, text=True,
-                                        timeout=SUBMISSION_TIME_LIMIT)
-            except subprocess.TimeoutExpired:
-                continue
-            if result.returncode == 0 and result.stdout.strip():
-                return json.loads(result.stdout.strip().splitlines()[-1])
-        return {"student": student, "graded": False, "why": "its grading process died or ran out of time twice"}
+        try:
+            return _autograde_here(course_root, assignment, student, db)
+        except Exception as error:  # a grading bug costs this submission, never the class run
+            return {"student": student, "graded": False, "why": f"the grader failed: {type(error).__name__}: {error}"}
 
 
 def _autograde_here(course_root, assignment, student, db):
@@ -103,8 +92,8 @@ def _prepare(course_root, assignment):
             except Exception as error:  # any unreadable file: report it, grade the others
                 unreadable.append(f"{name} is not a readable notebook ({type(error).__name__})")
         if unreadable or not present:
-            problems.append({"student": student, "graded": False,
-                             "why": "; ".join(unreadable) or "no notebook in the submission", "repairs": renamed})
+            problems.append({"student": student, "graded": False, "why": "; ".join(unreadable)
+                             or "no notebook in the submission", "repairs": renamed, "skipped_cells": []})
         else:
             students.append((student, renamed))
     return students, problems
@@ -170,6 +159,7 @@ def _status(record):
 
 
 def _run(students, assignment, course_root, snapshot, workers, scheduler, tqdm):
+    """Yield each student's record as it is ready, from a process pool (or a Dask cluster)."""
     names = [student for student, _ in students]
     progress = tqdm(total=len(names), desc=f"grading {assignment}", unit="submission")
     try:
@@ -183,14 +173,26 @@ def _run(students, assignment, course_root, snapshot, workers, scheduler, tqdm):
                     progress.update()
                     yield future.result()
             return
-        with concurrent.futures.ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-            futures = [pool.submit(grade_one, course_root, assignment, name, snapshot) for name in names]
-            for future in concurrent.futures.as_completed(futures):
-                progress.update()
-                yield future.result()
+        attempts = dict.fromkeys(names, 0)
+        pending = list(names)
+        while pending:
+            with concurrent.futures.ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+                futures = {pool.submit(grade_one, course_root, assignment, name, snapshot): name for name in pending}
+                pending = []
+                for future in concurrent.futures.as_completed(futures):
+                    name = futures[future]
+                    try:
+                        record = future.result()
+                    except concurrent.futures.process.BrokenProcessPool:
+                        # A grading process died: every unfinished submission goes to a new pool, twice at most.
+                        attempts[name] += 1
+                        if attempts[name] < 2:
+                            pending.append(name)
+                            continue
+                        record = {"student": name, "graded": False, "why": "its grading process died twice"}
+                    progress.update()
+                    yield record
     finally:
         progress.close()
 
 
-if __name__ == "__main__":
-    print(json.dumps(_autograde_here(*sys.argv[1:5])))
