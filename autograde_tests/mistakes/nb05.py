@@ -381,8 +381,9 @@ MISTAKES = {
                 "point, so the caller's x comes back changed in its last digits: save the original value "
                 "and put it back, or nudge a copy.", _numgrad_restores_by_arithmetic),
         Mistake("nudges in x's own dtype",
-                "a float32 array cannot resolve a step of 1e-5 (its spacing near 1 is about 1.2e-7, and f "
-                "loses as many digits); nudge a float64 copy of x and return float64.", _numgrad_in_x_dtype),
+                "float32 is too coarse for a step of 1e-5: near 1 its numbers are about 1.2e-7 apart, and "
+                "f computed in float32 keeps about 7 digits, most of which cancel in the difference. Nudge "
+                "a float64 copy of x.", _numgrad_in_x_dtype),
         Mistake("h ignored",
                 "use the step h the caller passes; 1e-5 is only the default.", _numgrad_fixed_h),
     ],
