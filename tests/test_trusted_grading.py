@@ -235,6 +235,18 @@ def test_the_parallel_command_grades_the_same_class_the_same_way_every_time(cour
     assert float(rows["correct"]["score"]) == sum(POINTS.values())
 
 
+def test_the_same_class_on_a_dask_cluster_gets_the_same_grades(course):
+    distributed = pytest.importorskip("distributed")
+    root, expected = course
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  silence_logs=50) as cluster:
+        result = _grade_in_parallel(root, "--scheduler", cluster.scheduler_address)
+    assert result.returncode == 1, result.stdout + result.stderr
+    for student, want in expected.items():
+        if want is not None:
+            assert _scores(root, student) == want, student
+
+
 def test_feedback_shows_the_trusted_verdict(course):
     root, _ = course
     nbgrader(root, "generate_feedback", NOTEBOOK, "--student", "partly_wrong")
