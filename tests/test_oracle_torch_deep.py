@@ -164,7 +164,7 @@ def toolkit_cases(rng):
     scores, caches = model.forward(X, training=True, rng=rng)
     value, dscores = SigmoidBinaryCrossEntropy()(scores, y)
     grads = model.backward(dscores, caches)
-    masks = [cache for layer, cache in zip(model.layers, caches) if isinstance(layer, Dropout)]
+    masks = [cache for layer, (_, cache) in zip(model.layers, caches) if isinstance(layer, Dropout)]
     leaves = {k: tensor(v, requires_grad=True) for k, v in model.params.items()}
     A = tensor(X)
     for n in (1, 2):

@@ -187,21 +187,24 @@ class Sequential:
     def forward(self, X, training=False, rng=None):
         """Run every layer. X: (N, n_in). training: batch statistics and dropout on (rng then required).
 
-        Returns the last layer's output (N, n_out) and caches, one per layer, for backward.
+        Returns the last layer's output (N, n_out) and caches, one (params used, layer cache) pair per
+        layer, for backward: it differentiates with the very arrays this pass used.
         """
         caches = []
         for index, layer in enumerate(self.layers):
             state_key = self.state_keys[index]
             state = self.state[state_key] if state_key is not None else None
-            X, cache = layer.forward(X, self._layer_params(index), state, training, rng)
-            caches.append(cache)
+            layer_params = self._layer_params(index)
+            X, cache = layer.forward(X, layer_params, state, training, rng)
+            caches.append((layer_params, cache))
         return X, caches
 
     def backward(self, dout, caches):
         """Gradients of the loss for every key of params. dout: (N, n_out), from the loss; caches: from forward."""
         grads = {}
         for index in range(len(self.layers) - 1, -1, -1):
-            dout, layer_grads = self.layers[index].backward(dout, caches[index], self._layer_params(index))
+            layer_params, cache = caches[index]
+            dout, layer_grads = self.layers[index].backward(dout, cache, layer_params)
             keys = self.param_keys[index]
             grads.update({keys[local]: grad for local, grad in layer_grads.items()})
         return grads
