@@ -45,7 +45,7 @@ def _without_hidden_tests(source):
 
 def repair(submission, release):
     """(the repaired notebook, the list of repairs) for a student's notebook and the release it came from."""
-    repairs = []
+    repairs, stripped = [], set()
     release_ids = {_nbgrader(c).get("grade_id") for c in release.cells if _nbgrader(c).get("grade_id")}
     matched, extras = {}, []
     for position, cell in enumerate(submission.cells):
@@ -54,6 +54,15 @@ def repair(submission, release):
             matched.setdefault(grade_id, []).append(position)
         else:
             extras.append(position)
+    # A cell that lost its metadata but still holds a release cell's text is that cell.
+    by_text = {_without_hidden_tests(c.source): _nbgrader(c)["grade_id"] for c in release.cells
+               if _nbgrader(c).get("grade_id") and not _nbgrader(c).get("solution")}
+    for position in list(extras):
+        grade_id = by_text.get(_without_hidden_tests(submission.cells[position].source))
+        if grade_id is not None and grade_id not in matched:
+            matched[grade_id] = [position]
+            extras.remove(position)
+            stripped.add(grade_id)
     for cell in release.cells:
         meta = _nbgrader(cell)
         if not meta.get("solution") or meta.get("grade_id") in matched:
@@ -90,6 +99,8 @@ def repair(submission, release):
             elif len(answers) > 1:
                 repairs.append(f"answer cell {grade_id} appeared {len(answers)} times: the last changed copy "
                                "was graded")
+        elif grade_id in stripped:
+            repairs.append(f"cell {grade_id} had lost its nbgrader metadata: restored")
         elif grade_id:
             if not positions:
                 repairs.append(f"{'test' if _nbgrader(cell).get('grade') else 'read-only'} cell {grade_id} "
