@@ -74,17 +74,29 @@ class _TimeLimitExceeded(BaseException):
 
 
 @dataclass(frozen=True)
+class Shared:
+    """In a step's arguments, one object that lives through all the steps of a call, the way a `params`
+    dict lives through training while its arrays change in place. `Case.shared` gives its initial value;
+    `Step.assign` changes it between steps."""
+
+    name: str
+
+
+@dataclass(frozen=True)
 class Step:
-    """Something to do with what a call returned: call it, call one of its methods, or read an attribute.
+    """Something to do with what a call returned: call it, call one of its methods, or read an attribute
+    (or, with `assign`, change a Shared object in place between two steps; its result is None).
 
     A case with steps judges the tuple of the steps' results instead of the returned object, which may
-    be a function or an object (a `predict` closure, an `EarlyStopping`) that is not data.
+    be a function or an object (a `predict` closure, an `EarlyStopping`) that is not data. Arguments are
+    deep copies, except Shared ones.
     """
 
     method: str | None = None
     args: tuple = ()
     kwargs: dict = field(default_factory=dict)
     attribute: str | None = None
+    assignment: tuple | None = None
 
     @classmethod
     def call(cls, *args, **kwargs):
@@ -98,11 +110,21 @@ class Step:
     def read(cls, name):
         return cls(attribute=name)
 
-    def apply(self, target):
+    @classmethod
+    def assign(cls, shared, key, value):
+        """Overwrite the array shared[key] in place with value (as a training step would)."""
+        return cls(assignment=(shared, key, value))
+
+    def apply(self, target, shared):
+        if self.assignment is not None:
+            name, key, value = self.assignment
+            shared[name][key][...] = value
+            return None
         if self.attribute is not None:
             return getattr(target, self.attribute)
         function = target if self.method is None else getattr(target, self.method)
-        return function(*copy.deepcopy(self.args), **copy.deepcopy(self.kwargs))
+        resolve = lambda v: shared[v.name] if isinstance(v, Shared) else copy.deepcopy(v)  # noqa: E731
+        return function(*map(resolve, self.args), **{k: resolve(v) for k, v in self.kwargs.items()})
 
 
 @dataclass(frozen=True)
@@ -116,7 +138,8 @@ class Case:
         that all lie where it is True, such as the entries where z == 0.
     updates: names of arguments the function documents updating in place: they are judged after the
         call against the reference's update of copies, and the return value is not judged.
-    steps: see `Step`. consume: the result is an iterator; judge the list of what it yields.
+    steps, shared: see `Step` and `Shared`. consume: the result is an iterator; judge the list of what it
+        yields.
     time_limit: seconds this call may take, when CALL_TIME_LIMIT is not enough.
     """
 
@@ -129,6 +152,7 @@ class Case:
     atol: float | None = None
     updates: tuple[str, ...] = ()
     steps: tuple[Step, ...] = ()
+    shared: dict = field(default_factory=dict)
     consume: bool = False
     time_limit: float | None = None
 
@@ -399,9 +423,9 @@ def call_student(fn, case, parameter_names):
                         value = list(itertools.islice(value, MAX_YIELDED_ITEMS))
                     elif case.consume and isinstance(value, list | tuple):
                         value = list(value)
-                    for_steps = value
                     if case.steps:
-                        value = tuple(step.apply(for_steps) for step in case.steps)
+                        shared = copy.deepcopy(case.shared)
+                        value = tuple(step.apply(value, shared) for step in case.steps)
                     outcome.value = value
             except _TimeLimitExceeded:
                 outcome.timed_out = True
@@ -433,7 +457,8 @@ def call_reference(reference, case, parameter_names):
         if case.consume:
             value = list(value)
         if case.steps:
-            value = tuple(step.apply(value) for step in case.steps)
+            shared = copy.deepcopy(case.shared)
+            value = tuple(step.apply(value, shared) for step in case.steps)
     names = list(parameter_names) + list(case.kwargs)
     updated = {n: a for n, a in zip(names, list(args) + list(kwargs.values())) if n in case.updates}
     return value, updated

@@ -79,6 +79,18 @@ def test_call_student_reads_a_generator_and_applies_steps():
     assert outcome.value == (3, 7)
 
 
+def test_steps_can_share_an_object_that_changes_in_place_between_them():
+    class Keeper:
+        def keep(self, params):
+            self.kept = params
+
+    case = Case((), shared={"params": {"W": np.zeros(2)}}, steps=(
+        Step.call_method("keep", core.Shared("params")), Step.assign("params", "W", np.ones(2)), Step.read("kept")))
+    outcome = call_student(Keeper, case, [])
+    assert np.array_equal(outcome.value[2]["W"], np.ones(2))  # a reference sees the change; a copy would not
+    assert np.array_equal(case.shared["params"]["W"], np.zeros(2))
+
+
 def test_call_student_hands_the_call_to_a_remote_function_when_there_is_one():
     class Remote:
         def call_student_remotely(self, case, names):
