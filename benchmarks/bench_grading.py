@@ -24,8 +24,8 @@ REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PLAIN = """
 from nbgrader.converters import Autograde as _Autograde
-c.Autograde.sanitize_preprocessors = _Autograde.sanitize_preprocessors.default_value
-c.Autograde.autograde_preprocessors = _Autograde.autograde_preprocessors.default_value
+c.Autograde.sanitize_preprocessors = _Autograde.class_traits()["sanitize_preprocessors"].default()
+c.Autograde.autograde_preprocessors = _Autograde.class_traits()["autograde_preprocessors"].default()
 """
 
 
