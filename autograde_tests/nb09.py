@@ -1,0 +1,415 @@
+"""Checks for notebook 09: the L2 penalty and its gradient, and inverted dropout forward and backward."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from autograde_tests.core import (
+    Case,
+    Notebook,
+    Problem,
+    Verdict,
+    behaviour_problem,
+    call_student,
+    case_rng,
+    check_cases,
+    check_with,
+    compare,
+    describe,
+    format_value,
+    seed_text,
+    tolerance_for,
+)
+from autograde_tests.mistakes import nb09 as catalogue
+from course_lib import regularization
+
+SEED = 9
+
+
+def _two_layer_params():
+    """Weights, biases and the batch-norm scales and shifts of notebook 10, all with fixed numbers."""
+    return {
+        "W1": np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.5]]),
+        "b1": np.array([0.3, -0.2, 1.0]),
+        "W2": np.array([[1.0, -2.0], [0.0, 0.5], [-1.5, 1.0]]),
+        "b2": np.array([-0.7, 0.4]),
+    }
+
+
+def _with_norm_layers(params):
+    return {**params, "gamma1": np.array([1.2, 0.8, 1.0]), "beta1": np.array([0.1, -0.3, 0.0])}
+
+
+def _dict_text(name, params):
+    return f"{name} = {{" + ", ".join(f"{k}: {v.tolist()}" for k, v in params.items()) + "}"
+
+
+def _random_params(rng, dtype=np.float64):
+    shapes = {"W1": (4, 6), "b1": (6,), "W2": (6, 5), "b2": (5,), "W3": (5, 3), "b3": (3,)}
+    return {k: rng.standard_normal(s).astype(dtype) for k, s in shapes.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# l2_penalty(params, lam)
+
+PENALTY_HINT = ("the penalty is half of lam times the sum of the squares of every entry of every weight matrix "
+                "(keys starting with W); biases and any other parameters add nothing.")
+
+
+def check_l2_penalty(fn, hidden=False):
+    """l2_penalty: ½·lam·Σ W² over the weight matrices only, as one number"""
+    params = _two_layer_params()
+    cases = [
+        Case((params, 0.1), label=_dict_text("params", params) + ", lam = 0.1", hint=PENALTY_HINT),
+        Case((_with_norm_layers(params), 0.5),
+             label=_dict_text("params", _with_norm_layers(params)) + ", lam = 0.5", hint="only keys starting with W are weight matrices; gamma and "
+             "beta (notebook 10's batch norm) are no more penalised than biases."),
+    ]
+    if hidden:
+        rng = case_rng(SEED)
+        random = _random_params(rng)
+        text = f"params W1 (4, 6), b1 (6,), W2 (6, 5), b2 (5,), W3 (5, 3), b3 (3,): standard normal from {seed_text(SEED)}"
+        cases += [
+            Case((random, 1e-3), label=text + ", lam = 0.001", hint=PENALTY_HINT),
+            Case(({k: v.astype(np.float32) for k, v in random.items()}, 0.01),
+                 label="the same params as float32, lam = 0.01"),
+            Case((random, 0.0), label="the same params, lam = 0.0: no penalty"),
+            Case(({"W": random["W1"], "b": random["b1"]}, 2.0),
+                 label="params W (4, 6), b (6,) from the same draw (keys without a layer number), lam = 2.0"),
+            Case(({"b1": random["b1"], "b2": random["b2"]}, 1.0),
+                 label="params with biases only, b1 (6,) and b2 (5,) from the same draw, lam = 1.0: nothing to "
+                       "penalise"),
+        ]
+    check_cases(fn, "l2_penalty", regularization.l2_penalty, cases, hint=PENALTY_HINT)
+
+
+# ---------------------------------------------------------------------------------------------
+# l2_grads(params, grads, lam)
+
+GRADS_HINT = ("the penalty ½·lam·W² has the gradient lam·W, which is added to the gradient of each weight "
+              "matrix (keys starting with W); every other gradient is returned as it was, in a new dict.")
+
+
+def check_l2_grads(fn, hidden=False):
+    """l2_grads: a new dict, lam·W added to each weight gradient, other gradients unchanged, inputs untouched"""
+    params = _two_layer_params()
+    grads = {"W1": np.array([[0.1, 0.2, -0.3], [0.0, -0.1, 0.4]]), "b1": np.array([0.05, -0.1, 0.2]),
+             "W2": np.array([[-0.2, 0.1], [0.3, 0.0], [0.1, -0.4]]), "b2": np.array([0.3, -0.3])}
+    norm_grads = {**grads, "gamma1": np.array([0.2, -0.1, 0.05]), "beta1": np.array([-0.2, 0.1, 0.0])}
+    cases = [
+        Case((params, grads, 0.1), label=_dict_text("params", params) + ", " + _dict_text("grads", grads)
+             + ", lam = 0.1", hint=GRADS_HINT),
+        Case((_with_norm_layers(params), norm_grads, 0.5),
+             label=_dict_text("params", _with_norm_layers(params)) + ", " + _dict_text("grads", norm_grads)
+             + ", lam = 0.5", hint="only keys starting with W are weight matrices: "
+             "gamma and beta keep their gradients unchanged, like the biases."),
+    ]
+    if hidden:
+        rng = case_rng(SEED)
+        random_params, random_grads = _random_params(rng), _random_params(rng)
+        text = (f"params and grads W1 (4, 6), b1 (6,), W2 (6, 5), b2 (5,), W3 (5, 3), b3 (3,): standard normal "
+                f"from {seed_text(SEED)}")
+        cases += [
+            Case((random_params, random_grads, 1e-3), label=text + ", lam = 0.001", hint=GRADS_HINT),
+            Case(({k: v.astype(np.float32) for k, v in random_params.items()},
+                  {k: v.astype(np.float32) for k, v in random_grads.items()}, 0.01),
+                 label="the same params and grads as float32, lam = 0.01"),
+            Case((random_params, random_grads, 0.0), label="the same params and grads, lam = 0.0"),
+            Case(({"W": random_params["W1"], "b": random_params["b1"]},
+                  {"W": random_grads["W1"], "b": random_grads["b1"]}, 2.0),
+                 label="params and grads W (4, 6), b (6,) from the same draw, lam = 2.0"),
+        ]
+    check_cases(fn, "l2_grads", regularization.l2_grads, cases, hint=GRADS_HINT)
+
+
+# ---------------------------------------------------------------------------------------------
+# dropout_forward(A, keep_prob, rng, training=True): the mask is random, so it is judged by its properties:
+# a boolean or 0/1 array shaped like A, drawn from rng (the same seed gives the same mask, another seed
+# another), keeping a fraction keep_prob of the units (measured on large arrays), not one mask shared by
+# every sample; out is exactly A·mask / keep_prob for the student's own mask; in eval mode out is A and
+# mask is None.
+
+DROPOUT_PARAMETERS = ("A", "keep_prob", "rng", "training")
+# The kept fraction is judged on arrays of at least this many units. Its standard error there is at most
+# sqrt(0.25 / 100,000) = 0.0016, so the tolerance is at least 6 standard errors wide, while a mask drawn
+# with probability 1 − keep_prob misses by |1 − 2·keep_prob| (0.4 at keep_prob 0.8).
+MIN_FRACTION_SIZE = 100_000
+FRACTION_TOLERANCE = 0.01
+
+
+@dataclass(frozen=True)
+class DropoutCase:
+    """One call of dropout_forward on activations A of the given shape (uniform in [0.5, 2), so that no unit
+    is 0 by chance), drawn from default_rng(data_seed). training None leaves the argument out (True)."""
+
+    shape: tuple
+    keep_prob: float
+    seed: int
+    training: bool | None = None
+    positional: bool = False
+    dtype: str = "float64"
+    data_seed: int = 90
+    data_text: str = "np.random.default_rng(90)"
+    # What the engine reads from every case (see core.Case).
+    hint = ""
+    hint_where = None
+
+    @property
+    def trains(self):
+        return self.training is not False
+
+    @property
+    def label(self):
+        text = (f"A {self.shape} {self.dtype} uniform in [0.5, 2) from {self.data_text}, keep_prob = "
+                f"{self.keep_prob}, rng = np.random.default_rng({self.seed})")
+        if self.training is None:
+            return text + ", training left out (so True)"
+        return text + (f", {self.training} passed by position" if self.positional else f", training = {self.training}")
+
+    def activations(self):
+        return np.random.default_rng(self.data_seed).uniform(0.5, 2.0, self.shape).astype(self.dtype)
+
+    def call(self, seed):
+        args = (self.activations(), self.keep_prob, np.random.default_rng(seed))
+        if self.training is None:
+            return Case(args, label=self.label)
+        if self.positional:
+            return Case(args + (self.training,), label=self.label)
+        return Case(args, {"training": self.training}, label=self.label)
+
+
+def _dropout_cases(hidden):
+    cases = [
+        DropoutCase((400, 500), 0.8, seed=0),
+        DropoutCase((400, 500), 0.5, seed=1, training=True),
+        DropoutCase((6, 5), 0.8, seed=2, training=False),
+        DropoutCase((4, 6), 0.6, seed=3, training=True),
+    ]
+    if hidden:
+        rng_text = seed_text(SEED)
+        data_seed = int(case_rng(SEED).integers(2**31))
+        hidden_data = {"data_seed": data_seed, "data_text": rng_text}
+        cases += [
+            DropoutCase((300, 400), 0.9, seed=4, dtype="float32", **hidden_data),
+            DropoutCase((50, 40, 60), 0.7, seed=5, training=True, positional=True, **hidden_data),
+            DropoutCase((200_000,), 0.3, seed=6, **hidden_data),
+            DropoutCase((20, 30), 1.0, seed=7, **hidden_data),
+            DropoutCase((5, 4, 3), 0.5, seed=8, training=False, **hidden_data),
+            DropoutCase((1, 8), 0.75, seed=9, training=False, positional=True, **hidden_data),
+            DropoutCase((3, 8), 0.5, seed=10, **hidden_data),
+        ]
+    return cases
+
+
+def _behaviour_symptom(outcome):
+    return outcome.error_type, frozenset(outcome.warnings), outcome.used_global_random, outcome.mutated
+
+
+def _pair(value):
+    """(out, mask, Problem, symptom) from what came back."""
+    if not (isinstance(value, tuple | list) and len(value) == 2):
+        cause = ("the function returns None: is a `return` statement missing?" if value is None
+                 else "return the two results together: out first, then mask.")
+        return None, None, Problem("pair", (f"got      {describe(value)}", "expected a pair (out, mask)"), cause), \
+            type(value).__name__
+    return value[0], value[1], None, None
+
+
+def _eval_problem(out, mask, A, case):
+    problem = compare(out, A, **tolerance_for(case.call(case.seed)), path="out")
+    if problem is not None:
+        return Problem("eval_" + problem.kind, problem.lines,
+                       "at evaluation time every unit is kept and nothing is rescaled: out is A itself. (The "
+                       "rescaling during training already keeps each unit's expected value equal to A.)"), \
+            _eval_symptom(out, A)
+    if mask is not None:
+        return Problem("eval_mask", (f"got      mask: {describe(mask)}", "expected mask: None"),
+                       "at evaluation time (training=False) nothing is dropped, so there is no mask: return "
+                       "None in its place."), describe(mask)
+    return None, None
+
+
+def _eval_symptom(out, A):
+    """How an evaluation-mode out differs from A: the factor, when it is A times one number."""
+    ratio = _ratio(out, A)
+    if ratio is not None and np.allclose(out, ratio * A):
+        return ratio
+    return "not a multiple of A"
+
+
+def _ratio(out, A):
+    """sum(out) / sum(A) as a float, when out is a float array of A's shape, else None."""
+    if isinstance(out, np.ndarray) and out.shape == A.shape and out.dtype.kind in "fiu":
+        with np.errstate(all="ignore"):
+            return float(np.sum(out, dtype=np.float64) / np.sum(A, dtype=np.float64))
+    return None
+
+
+def _mask_problem(mask, A, case):
+    if not isinstance(mask, np.ndarray):
+        return Problem("mask_type", (f"got      mask: {describe(mask)}",
+                                     f"expected mask: a NumPy array of booleans (or of 0s and 1s), shape {A.shape}"),
+                       "the mask is an array shaped like A, True (or 1) where the unit is kept."), describe(mask)
+    if mask.shape != A.shape:
+        return Problem("mask_shape", (f"got      mask of shape {mask.shape}", f"expected mask of shape {A.shape}"),
+                       "every unit of every sample gets its own draw: the mask has A's shape, so that each "
+                       "sample loses different units."), mask.shape
+    if mask.dtype.kind not in "biuf" or not np.isin(mask, (0, 1)).all():
+        values = np.unique(mask) if mask.dtype.kind in "biuf" else mask.dtype
+        return Problem("mask_values", (f"got      mask with values {format_value(values)}",
+                                       "expected only 0 and 1 (or False and True)"),
+                       "the mask itself is unscaled: 1 for a kept unit and 0 for a dropped one; the division by "
+                       "keep_prob belongs to out."), float(np.max(mask)) if mask.dtype.kind in "iuf" else "values"
+    return None, None
+
+
+def _out_problem(out, mask, A, case):
+    if not isinstance(out, np.ndarray):
+        return Problem("out_type", (f"got      out: {describe(out)}", f"expected out: a NumPy array of floats, "
+                                                                        f"shape {A.shape}"),
+                       "out is an array shaped like A."), describe(out)
+    if out.shape != A.shape or out.dtype.kind != "f":
+        return Problem("out_shape", (f"got      out: {describe(out)}", f"expected out: an array of floats, "
+                                                                        f"shape {A.shape}"),
+                       "out is shaped like A, with A's units where the mask keeps them."), (out.shape, out.dtype.kind)
+    wanted = A * mask.astype(A.dtype) / A.dtype.type(case.keep_prob)
+    tolerance = tolerance_for(case.call(case.seed))
+    close = np.isclose(out.astype(np.float64), wanted.astype(np.float64), equal_nan=False, **tolerance)
+    if not close.all():
+        index = tuple(int(i) for i in np.argwhere(~close)[0])
+        kept = bool(mask[index])
+        return Problem("rescaling", (f"got      out{list(index)} = {format_value(float(out[index]))} where A is "
+                                     f"{format_value(float(A[index]))} and your mask is {int(kept)} "
+                                     f"({int((~close).sum())} of {close.size} entries differ from A·mask / keep_prob)",
+                                     f"expected {format_value(float(wanted[index]))}, that is "
+                                     + ("A / keep_prob for a kept unit" if kept else "0 for a dropped unit")),
+                       "inverted dropout zeroes the dropped units and divides the kept ones by keep_prob, using "
+                       "the very mask it returns."), _ratio(out, wanted)
+    return None, None
+
+
+def _fraction_problem(mask, case):
+    if mask.size < MIN_FRACTION_SIZE:
+        return None, None
+    fraction = float(np.mean(mask.astype(bool)))
+    if abs(fraction - case.keep_prob) <= FRACTION_TOLERANCE:
+        return None, None
+    return Problem("fraction", (f"got      {fraction:.2%} of the {mask.size:,} units kept",
+                                f"expected about keep_prob = {case.keep_prob:.0%} of them (within "
+                                f"{FRACTION_TOLERANCE:g} as a fraction)"),
+                   "each unit is kept with probability keep_prob: compare a uniform draw in [0, 1) with "
+                   "keep_prob so that it comes out True that often."), fraction
+
+
+def _shared_problem(mask):
+    rows = mask.reshape(len(mask), -1) if mask.ndim > 1 else None
+    if rows is None or len(rows) < 2 or rows.shape[1] < 2 or rows.all() or not (rows == rows[0]).all():
+        return None, None
+    return Problem("shared", ("got      the same mask row for every sample",
+                              "expected every sample to drop its own units"),
+                   "draw one number per entry of A, not one per unit shared by the whole batch."), "shared"
+
+
+def _random_source_problem(fn, case, outcome, mask):
+    if case.keep_prob == 1.0:  # every unit is kept: nothing random to judge
+        return None, None
+    if not outcome.generators_used:
+        return Problem("rng_unused", ("got      rng's state unchanged: nothing was drawn from it",
+                                      "expected the mask drawn from rng"),
+                       "draw the mask from the rng argument, not from a Generator made inside the function."), \
+            "rng_unused"
+    for seed, same, kind in ((case.seed, True, "not_reproducible"), (case.seed + 1, False, "same_for_every_seed")):
+        other = call_student(fn, case.call(seed), DROPOUT_PARAMETERS)
+        problem = behaviour_problem(other)
+        if problem is not None:
+            return problem, _behaviour_symptom(other)
+        value = other.value
+        other_mask = value[1] if isinstance(value, tuple | list) and len(value) == 2 else None
+        equal = isinstance(other_mask, np.ndarray) and other_mask.shape == mask.shape and np.array_equal(
+            other_mask.astype(bool), mask.astype(bool))
+        if equal != same:
+            if same:
+                return Problem(kind, (f"got      another mask from a second call with a new "
+                                      f"np.random.default_rng({seed})", "expected the same mask for the same seed"),
+                               "take every random number from rng, and nothing from elsewhere."), kind
+            return Problem(kind, (f"got      the same mask from np.random.default_rng({case.seed}) and "
+                                  f"np.random.default_rng({seed})", "expected another mask for another seed"),
+                           "the mask must come from rng's draws."), kind
+    return None, None
+
+
+def _inspect_dropout_forward(fn, case):
+    """The Verdict on fn for one DropoutCase: the first property that fails, and its symptom."""
+    outcome = call_student(fn, case.call(case.seed), DROPOUT_PARAMETERS)
+    problem = behaviour_problem(outcome)
+    if problem is not None:
+        return Verdict(problem, _behaviour_symptom(outcome))
+    out, mask, problem, symptom = _pair(outcome.value)
+    A = case.activations()
+    if problem is None and not case.trains:
+        problem, symptom = _eval_problem(out, mask, A, case)
+        return Verdict(problem, symptom)
+    for judge in (lambda: _mask_problem(mask, A, case), lambda: _out_problem(out, mask, A, case),
+                  lambda: _fraction_problem(mask, case), lambda: _shared_problem(mask),
+                  lambda: _random_source_problem(fn, case, outcome, mask)):
+        if problem is not None:
+            break
+        problem, symptom = judge()
+    return Verdict(problem, symptom)
+
+
+def check_dropout_forward(fn, hidden=False):
+    """dropout_forward: inverted dropout with a mask from rng when training; A and None at evaluation.
+
+    Checked for every case: the call behaves (no error, warning or stderr; A unchanged; NumPy's global random
+    state left alone) and returns a pair (out, mask). When training: mask is a boolean (or 0/1) array shaped
+    like A; out is A·mask / keep_prob for that very mask; on arrays of at least 100,000 units the kept
+    fraction is keep_prob within 1 point; samples do not share one mask; the mask comes from rng (the same
+    seed gives the same mask, another seed another). When not training: out equals A and mask is None.
+    """
+    check_with(fn, "dropout_forward", _dropout_cases(hidden), _inspect_dropout_forward,
+               parameter_names=DROPOUT_PARAMETERS)
+
+
+# ---------------------------------------------------------------------------------------------
+# dropout_backward(dout, mask, keep_prob)
+
+BACKWARD_HINT = ("out = A·mask / keep_prob is linear in A, so the gradient passes where the mask kept the unit, "
+                 "divided by keep_prob, and is 0 where the unit was dropped; with no mask (evaluation mode) it "
+                 "passes unchanged.")
+
+
+def check_dropout_backward(fn, hidden=False):
+    """dropout_backward: dout·mask / keep_prob, dout itself when mask is None; inputs untouched"""
+    dout = np.array([[0.4, -1.2, 0.7, 2.0], [0.9, -0.3, -0.5, 1.1], [-0.6, 0.2, 1.5, -0.8]])
+    mask = np.array([[True, False, True, True], [False, True, True, False], [True, True, False, True]])
+    cases = [
+        Case((dout, mask, 0.8), hint=BACKWARD_HINT),
+        Case((dout, mask.astype(float), 0.5), label="the same dout, the same mask as 0.0 and 1.0, keep_prob = 0.5",
+             hint="a mask of 0s and 1s works like a boolean one."),
+        Case((dout, None, 0.8), label="the same dout, mask = None (evaluation mode), keep_prob = 0.8",
+             hint="in evaluation mode the forward pass was the identity, so the gradient passes unchanged."),
+    ]
+    if hidden:
+        rng = case_rng(SEED)
+        d = rng.standard_normal((30, 20))
+        m = rng.random((30, 20)) < 0.7
+        text = f"dout standard normal (30, 20), mask kept with probability 0.7, from {seed_text(SEED)}"
+        cases += [
+            Case((d, m, 0.7), label=text + ", keep_prob = 0.7", hint=BACKWARD_HINT),
+            Case((d.astype(np.float32), m, 0.7), label="the same dout as float32, the same mask, keep_prob = 0.7"),
+            Case((d.reshape(5, 6, 20), m.reshape(5, 6, 20), 0.7), label="the same dout and mask reshaped to "
+                 "(5, 6, 20), keep_prob = 0.7"),
+            Case((d, np.ones((30, 20), dtype=bool), 1.0), label="the same dout, mask all True, keep_prob = 1.0"),
+            Case((d, None, 0.5), label="the same dout, mask = None, keep_prob = 0.5"),
+        ]
+    check_cases(fn, "dropout_backward", regularization.dropout_backward, cases, hint=BACKWARD_HINT)
+
+
+NOTEBOOK = Notebook("09_regularization", [
+    ("l2_penalty", check_l2_penalty, regularization.l2_penalty),
+    ("l2_grads", check_l2_grads, regularization.l2_grads),
+    ("dropout_forward", check_dropout_forward, regularization.dropout_forward),
+    ("dropout_backward", check_dropout_backward, regularization.dropout_backward),
+], catalogue)
+CHECKS = NOTEBOOK.checks
