@@ -60,8 +60,8 @@ def check_sgd_update(fn, hidden=False):
         params = {k: rng.standard_normal(s) for k, s in shapes.items()}
         grads = {k: rng.standard_normal(s) for k, s in shapes.items()}
         cases += [
-            _sgd_case(params, grads, 0.05, label=f"params and grads with keys W1 b1 W2 b2 (shapes (2, 5), (5,), (5, 3), "
-                      f"(3,)), standard normal from {seed_text(SEED)}, lr = 0.05"),
+            _sgd_case(params, grads, 0.05, label="params and grads with keys W1 b1 W2 b2 (shapes (2, 5), (5,), "
+                      f"(5, 3), (3,)), standard normal from {seed_text(SEED)}, lr = 0.05"),
             _sgd_case({k: v.astype(np.float32) for k, v in params.items()},
                       {k: v.astype(np.float32) for k, v in grads.items()}, 0.05,
                       label="the same params and grads as float32, lr = 0.05"),

@@ -17,8 +17,8 @@ from autograde_tests.core import (
     describe,
     seed_text,
 )
-from autograde_tests.nb06 import update_label
 from autograde_tests.mistakes import nb07 as catalogue
+from autograde_tests.nb06 import update_label
 from course_lib import optimizers
 
 SEED = 7
@@ -40,7 +40,8 @@ class BatchCase:
     """One way of calling iterate_minibatches on N samples with D features.
 
     shuffle: True, False, or None to leave it out (the default, True); positional: pass shuffle by
-    position. labels: "unique" (y[i] = N - 1 - i, so every label tells its sample), "onehot" (one-hot rows
+    position. drawn_from: how the label says where N and batch_size came from, when they were drawn.
+    labels: "unique" (y[i] = N - 1 - i, so every label tells its sample), "onehot" (one-hot rows
     of four classes) or "uint8" (classes 0..2 as uint8). dtype: X's dtype.
     """
 
@@ -52,6 +53,7 @@ class BatchCase:
     positional: bool = False
     labels: str = "unique"
     dtype: str = "float64"
+    drawn_from: str = ""
     # What the engine reads from every case (see core.Case).
     hint = ""
     hint_where = None
@@ -65,6 +67,8 @@ class BatchCase:
         y_text = {"unique": "y (N,) unique labels", "onehot": "y (N, 4) one-hot", "uint8": "y (N,) uint8 labels"}
         text = (f"X ({self.n}, {self.d}) {self.dtype} whose row i starts with 10·i, {y_text[self.labels]}, "
                 f"batch_size = {self.batch_size}, rng = np.random.default_rng({self.seed})")
+        if self.drawn_from:
+            text = f"{self.drawn_from}: {text}"
         if self.shuffle is None:
             return text + ", shuffle left out (so True)"
         return text + (f", {self.shuffle} passed by position" if self.positional else f", shuffle = {self.shuffle}")
@@ -110,6 +114,10 @@ def _minibatch_cases(hidden):
             BatchCase(10, 2, 64, seed=7),
             BatchCase(9, 1, 1, seed=8),
         ]
+        rng = case_rng(SEED)
+        n, batch_size = int(rng.integers(30, 80)), int(rng.integers(3, 12))
+        cases.append(BatchCase(n, 2, batch_size, seed=int(rng.integers(100, 1000)),
+                               drawn_from=f"N and batch_size drawn from {seed_text(SEED)}"))
     return cases
 
 
@@ -134,9 +142,10 @@ def _batches_problem(value, case, X, y):
                            "yield X_batch and y_batch together, as one pair, for each batch."), "pair", None
         X_batch, y_batch = item
         if X_batch.shape[1:] != X.shape[1:] or y_batch.shape[1:] != y.shape[1:] or len(X_batch) != len(y_batch):
+            y_shape = f"(B, {y.shape[1]})" if y.ndim == 2 else "(B,)"
             return Problem("batch_shape", (f"got      batch {index}: X_batch {X_batch.shape}, y_batch {y_batch.shape}",
-                                           f"expected X_batch (B, {X.shape[1]}) and y_batch (B{', ' + str(y.shape[1]) if y.ndim == 2 else ''},)"
-                                           " with the same number B of rows"),
+                                           f"expected X_batch (B, {X.shape[1]}) and y_batch {y_shape}, with the "
+                                           "same number B of rows"),
                            "a batch is a set of whole rows of X, and the same rows of y."), \
                 (X_batch.shape, y_batch.shape), None
     sizes = [len(X_batch) for X_batch, _ in value]

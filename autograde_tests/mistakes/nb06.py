@@ -88,8 +88,9 @@ def _training(init="he", direction=-1.0, epochs_offset=0, record="every_epoch", 
 
     init: init_dense's scheme for both layers; direction: -1 steps downhill, +1 uphill; epochs_offset:
     epochs run minus epochs asked; record: "every_epoch" or "once" (after the loop); summed_loss: the
-    loss recorded is N times the mean; accuracy_scale: a factor on the accuracy recorded; draw: where the initial weights come from ("global" for
-    np.random, "own" for a Generator of its own); as_list: params returned as a list.
+    loss recorded is N times the mean; accuracy_scale: a factor on the accuracy recorded; draw: where the
+    initial weights come from ("global" for np.random, "own" for a Generator of its own); as_list: params
+    returned as a list.
     """
 
     def train_two_layer_net(X, y, hidden_size=64, learning_rate=3.0, epochs=5000, decay=1e-3, rng=None):
