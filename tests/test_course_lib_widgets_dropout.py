@@ -1,0 +1,133 @@
+"""course_lib.widgets.dropout: the dropout explorer shows the mask a seed draws and the rescaled activations."""
+
+import base64
+
+import ipywidgets
+import numpy as np
+import pytest
+
+from course_lib import regularization
+from course_lib.widgets.dropout import MAX_SEED, dropout_explorer
+
+pytestmark = [pytest.mark.course_lib, pytest.mark.filterwarnings("error")]
+
+
+def shown_png(explorer):
+    [output] = explorer.plot.outputs
+    png = base64.b64decode(output["data"]["image/png"])
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    return png
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return dropout_explorer()
+
+
+def test_controls_and_starting_setting():
+    explorer = dropout_explorer()
+    assert isinstance(explorer, ipywidgets.VBox)
+    assert set(explorer.controls) == {"keep_prob", "seed", "mode"}
+    assert explorer.values == {"keep_prob": 0.5, "seed": 0, "mode": "train"}
+    keep = explorer.controls["keep_prob"]
+    assert (keep.min, keep.max, keep.step) == (0.1, 1.0, 0.05)
+    assert list(explorer.controls["mode"].options) == ["train", "eval"]
+    assert explorer.resample_button in explorer.children
+    shown_png(explorer)
+
+
+@pytest.mark.parametrize(("keep_prob", "seed"), [(0.5, 0), (0.8, 3), (0.25, 17), (1.0, 5)])
+def test_mask_and_out_are_those_of_inverted_dropout(explorer, keep_prob, seed):
+    explorer.set_values(keep_prob=keep_prob, seed=seed, mode="train")
+    results = explorer.results
+    A, mask, out = results["A"], results["mask"], results["out"]
+    assert A.shape == mask.shape == out.shape == (6, 16) and mask.dtype == bool
+    expected_out, expected_mask = regularization.dropout_forward(A, keep_prob, np.random.default_rng(seed))
+    np.testing.assert_array_equal(mask, expected_mask)
+    np.testing.assert_allclose(out, A * mask / keep_prob)
+    np.testing.assert_allclose(out, expected_out)
+    kept = int(mask.sum())
+    assert results["kept_fraction"] == kept / 96
+    assert explorer.readout.value == (f"train, keep_prob {keep_prob:.2f}, seed {seed}: {kept} of 96 units kept; "
+                                      f"mean of A {A.mean():.3f}, mean of out {out.mean():.3f}")
+
+
+def test_eval_mode_keeps_everything_unscaled(explorer):
+    explorer.set_values(keep_prob=0.3, seed=2, mode="eval")
+    results = explorer.results
+    assert results["mask"].all() and results["kept_fraction"] == 1.0
+    np.testing.assert_array_equal(results["out"], results["A"])
+    assert explorer.readout.value.startswith("eval, keep_prob 0.30, seed 2: 96 of 96 units kept")
+
+
+def test_resample_draws_a_new_mask_and_a_seed_brings_its_mask_back(explorer):
+    explorer.set_values(keep_prob=0.5, seed=10, mode="train")
+    first = explorer.results["mask"].copy()
+    png = shown_png(explorer)
+    explorer.resample_button.click()
+    assert explorer.values["seed"] == 11
+    assert not np.array_equal(explorer.results["mask"], first)
+    assert shown_png(explorer) != png
+    explorer.controls["seed"].value = 10
+    np.testing.assert_array_equal(explorer.results["mask"], first)
+
+
+def test_resample_wraps_around_after_the_last_seed(explorer):
+    explorer.set_values(seed=MAX_SEED, mode="train")
+    explorer.resample_button.click()
+    assert explorer.values["seed"] == 0
+
+
+def test_the_activations_stay_fixed_and_global_random_state_is_left_alone(explorer):
+    np.random.seed(7)
+    state = np.random.get_state()[1].copy()
+    explorer.set_values(keep_prob=0.5, seed=1, mode="train")
+    A = explorer.results["A"].copy()
+    explorer.set_values(keep_prob=0.9, seed=40)
+    np.testing.assert_array_equal(explorer.results["A"], A)
+    assert np.array_equal(np.random.get_state()[1], state)
+
+
+def test_the_given_dropout_fn_is_used_and_cannot_change_the_activations():
+    calls = []
+
+    def zeroing_dropout(A, keep_prob, rng, training):
+        """Keeps the first half of the units of every sample, and scribbles on its argument."""
+        calls.append((A.shape, keep_prob, isinstance(rng, np.random.Generator), training))
+        mask = np.zeros(A.shape, dtype=int)
+        mask[:, : A.shape[1] // 2] = 1
+        out = A * mask / keep_prob
+        A[...] = -1.0
+        return out, (mask if training else None)
+
+    explorer = dropout_explorer(dropout_fn=zeroing_dropout)
+    assert calls == [((6, 16), 0.5, True, True)]
+    assert explorer.results["mask"].dtype == bool and explorer.results["kept_fraction"] == 0.5
+    assert (explorer.results["A"] >= 0).all()
+    explorer.set_values(mode="eval")
+    assert calls[-1] == ((6, 16), 0.5, True, False)
+    assert explorer.results["mask"].all()
+    assert explorer.readout.value.startswith("eval, keep_prob 0.50, seed 0: 96 of 96 units kept")
+
+
+def test_renders_in_headless_nbclient_execution():
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(
+        "from course_lib.widgets.dropout import dropout_explorer\n"
+        "explorer = dropout_explorer()\n"
+        "display(explorer)\n"
+        "explorer.set_values(keep_prob=0.75, seed=3)\n"
+        "explorer.resample_button.click()\n"
+        "print(explorer.readout.value)")]
+    nbclient.NotebookClient(notebook, kernel_name="python3", timeout=60, store_widget_state=True).execute()
+    [cell] = notebook.cells
+    streams = [o for o in cell.outputs if o["output_type"] == "stream"]
+    assert [o["name"] for o in streams] == ["stdout"]
+    assert streams[0]["text"].startswith("train, keep_prob 0.75, seed 4: ")
+    assert not [o for o in cell.outputs if o["output_type"] == "error"]
+    assert sum("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in cell.outputs) == 1
+    state = notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    outputs = [m["state"]["outputs"] for m in state.values() if m["model_name"] == "OutputModel"]
+    assert [len(out) for out in outputs] == [1] and "image/png" in outputs[0][0]["data"]
