@@ -114,11 +114,11 @@ MIN_SPIRAL_ACCURACY = 0.80
 # The short runs on blobs: 60 epochs at a rate of 0.5 reach 0.95 or more with any of init_dense's random
 # schemes ("he", "xavier", "small"; measured, seeds 0..3).
 MIN_BLOB_ACCURACY = 0.90
-# How far the history's last entries may lie from what the returned parameters give: one step apart
-# (entries measured before the last update) they differ by far less; a loss summed over the batch
-# instead of averaged, or accuracy in percent, lies far outside.
-HISTORY_LOSS_TOLERANCE = (0.25, 0.05)  # relative, absolute
-HISTORY_ACCURACY_TOLERANCE = 0.1
+# How far the history's last loss may lie from the loss of the returned parameters: within this factor
+# (plus 0.1). They are at most one update apart, which changes the loss by far less, even on one of the
+# spikes a large rate causes (at most a factor of 2 to 3 in the runs measured); a loss summed over the
+# batch instead of averaged is N times too large.
+HISTORY_LOSS_FACTOR = 5.0
 
 
 @dataclass(frozen=True)
@@ -286,21 +286,15 @@ def _measured(params, X, y):
 
 def _learning_problem(history, measured, case):
     """(Problem, symptom) when training did not learn, or the history does not describe the returned params."""
-    loss, accuracy = _numbers(history["loss"]), _numbers(history["accuracy"])
+    loss = _numbers(history["loss"])
     final_loss, final_accuracy = measured
-    relative, absolute = HISTORY_LOSS_TOLERANCE
-    if not abs(loss[-1] - final_loss) <= relative * final_loss + absolute:
+    if not (loss[-1] <= HISTORY_LOSS_FACTOR * final_loss + 0.1 and final_loss <= HISTORY_LOSS_FACTOR * loss[-1] + 0.1):
         return Problem("history_loss", (f"got      history['loss'][-1] = {loss[-1]:.4g}, but the returned params "
                                         f"give a loss of {final_loss:.4g}",
-                                        "expected the history's last loss close to the loss of the returned params"),
+                                        "expected the history's last loss close to the loss of the returned params "
+                                        f"(within a factor of {HISTORY_LOSS_FACTOR:g})"),
                        "record each epoch's mean categorical cross-entropy (the mean over the batch, as the "
                        "loss functions compute it) of the network being trained."), float(loss[-1] / final_loss)
-    if not abs(accuracy[-1] - final_accuracy) <= HISTORY_ACCURACY_TOLERANCE:
-        return Problem("history_accuracy", (f"got      history['accuracy'][-1] = {accuracy[-1]:.4g}, but the "
-                                            f"returned params classify {final_accuracy:.1%} correctly",
-                                            "expected the history's last accuracy close to that"),
-                       "record each epoch's training accuracy of the network being trained."), \
-            float(accuracy[-1] - final_accuracy)
     if not final_loss < loss[0]:
         direction = "flat" if np.isclose(final_loss, loss[0], rtol=1e-9, atol=1e-12) else "rose"
         return Problem("not_learning", (f"got      a loss of {loss[0]:.4g} at the start and {final_loss:.4g} "
@@ -397,7 +391,7 @@ def check_train_two_layer_net(fn, hidden=False):
     Checked for every case: the call behaves (no error, warning or stderr; X, y untouched; NumPy's global
     random state left alone); params has keys W1 b1 W2 b2, float arrays of shapes (D, H), (H,), (H, K),
     (K,); history's "loss" and "accuracy" lists have one finite entry per epoch, accuracies in [0, 1]; the
-    initial weights come from rng; the history's last entries agree with the returned params; the loss
+    initial weights come from rng; the history's last loss agrees with the returned params; the loss
     falls. On the short runs: the same seed gives the same run, another seed another one, and a training
     accuracy of at least 0.90; with the defaults on spiral_data(100, 3): at least 0.80 (seed 0; seeds 1
     and 2 hidden). Accuracy and loss are measured with the course's forward pass on the returned params.

@@ -376,11 +376,26 @@ def _adam_interpolated_moments(params, grads, state, lr=0.001, beta1=0.9, beta2=
         params[name] = params[name] - lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
 
 
+def _adam_folded_correction(params, grads, state, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+    """The bias corrections folded into the step size: lr * m_hat / (sqrt(v_hat) + eps) equals
+    (lr * sqrt(c2) / c1) * m / (sqrt(v) + eps * sqrt(c2)) with c1 = 1 - beta1**t, c2 = 1 - beta2**t."""
+    t = state.get("t", 0) + 1
+    state["t"] = t
+    state.setdefault("m", {})
+    state.setdefault("v", {})
+    c1, c2 = 1 - beta1**t, 1 - beta2**t
+    for name, g in grads.items():
+        state["m"][name] = beta1 * state["m"].get(name, 0) + (1 - beta1) * g
+        state["v"][name] = beta2 * state["v"].get(name, 0) + (1 - beta2) * g**2
+        step_size = lr * np.sqrt(c2) / c1
+        params[name] = params[name] - step_size * state["m"][name] / (np.sqrt(state["v"][name]) + eps * np.sqrt(c2))
+
+
 ALTERNATIVES = {
     "iterate_minibatches": [_batches_index_list, _batches_split, _batches_returns_list],
     "momentum_update": [_momentum_in_place, _momentum_setdefault],
     "rmsprop_update": [_rmsprop_in_place, _rmsprop_interpolation],
-    "adam_update": [_adam_explicit, _adam_interpolated_moments],
+    "adam_update": [_adam_explicit, _adam_interpolated_moments, _adam_folded_correction],
     "step_decay": [
         lambda lr0, drop, every, epoch: lr0 * np.power(drop, np.floor(epoch / every)),
         lambda lr0, drop, every, epoch: float(lr0 * drop ** int(epoch / every)),
