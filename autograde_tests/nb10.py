@@ -71,9 +71,9 @@ def _forward_cases(hidden):
     gb = f"gamma = {format_value(gamma)}, beta = {format_value(beta)}"
     earlier = _earlier_state()
     earlier_text = f"bn_state = {format_value(earlier)}"
-    # The first three cases allow a relative error of 1e-4: eps added to the standard deviation instead of
-    # the variance changes out by about 5e-6 there (and an entry near 0 by as much), which the fourth case, with a feature that barely
-    # varies, shows as a difference a student can read.
+    # The first three cases allow an error of 1e-4: eps added to the standard deviation instead of the
+    # variance changes out by about 5e-6 there, a difference the message could not show in 4 digits; the
+    # fourth case, with a feature that barely varies, shows it as one a student can read.
     loose = {"rtol": 1e-4, "atol": 1e-4}
     tiny = np.array([[2.0, 0.001, -1.0], [0.0, -0.001, 1.0], [1.0, 0.001, 0.0], [-1.0, -0.001, 2.0]])
     cases = [
@@ -261,7 +261,7 @@ def _backward_cases(hidden):
             BackwardCase(Zr, g, b, d, bn_state=state, hint=BACKWARD_HINT,
                          label=f"the cache of your batchnorm_forward in training on {text}"),
             BackwardCase(Zr, g, b, d, bn_state={}, forward_kwargs=(("momentum", 0.3), ("eps", 1e-2)),
-                         hint=BACKWARD_HINT, label=f"the same, bn_state = {{}}, momentum = 0.3, eps = 1e-2"),
+                         hint=BACKWARD_HINT, label="the same, bn_state = {}, momentum = 0.3, eps = 1e-2"),
             BackwardCase(*(a.astype(np.float32) for a in (Zr, g, b, d)), bn_state=f32,
                          label="the same in training as float32"),
             BackwardCase(Zr, g, b, d, training=False, bn_state=state, hint=EVAL_BACKWARD_HINT,
