@@ -371,6 +371,9 @@ def same_value(a, b):
         return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)
     if isinstance(a, list | tuple) and isinstance(b, list | tuple):
         return type(a) is type(b) and len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b))
+    if type(a) is type(b) and type(a).__eq__ is object.__eq__ and hasattr(a, "__dict__") and a is not b:
+        # An object without its own equality (a callable f, say) is unchanged when its attributes are.
+        return same_value(vars(a), vars(b))
     try:
         return bool(a == b) or (a != a and b != b)
     except Exception:

@@ -154,11 +154,15 @@ def _sum_of_cubes(x):
     return float(np.sum(x**3))
 
 
-def _log_sum_exp_of(weights):
-    def log_sum_exp(x):
-        return np.log(np.sum(np.exp(x * weights)))  # a NumPy number, not a Python float
+class _LogSumExp:
+    """f(x) = log Σ exp(w·x) for fixed weights w. A class at module level rather than a closure, so that
+    the case can be sent to the process where a grader runs the student's code."""
 
-    return log_sum_exp
+    def __init__(self, weights):
+        self.weights = weights
+
+    def __call__(self, x):
+        return np.log(np.sum(np.exp(x * self.weights)))  # a NumPy number, not a Python float
 
 
 def check_numerical_gradient(fn, hidden=False):
@@ -176,7 +180,7 @@ def check_numerical_gradient(fn, hidden=False):
         rng = case_rng(SEED)
         x, weights = rng.standard_normal((3, 4)), rng.standard_normal((3, 4))
         cases += [
-            Case((_log_sum_exp_of(weights), x), label=f"f(x) = log Σ exp(w·x), x and w standard normal (3, 4) "
+            Case((_LogSumExp(weights), x), label=f"f(x) = log Σ exp(w·x), x and w standard normal (3, 4) "
                  f"from {seed_text(SEED)}", hint=NUMGRAD_HINT),
             Case((_cubes_plus_square_of_sum, x.reshape(2, 3, 2), 1e-4),
                  label="f(x) = Σ x³ + (Σ x)², the same x reshaped to (2, 3, 2), h = 1e-4 passed by position"),

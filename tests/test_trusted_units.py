@@ -27,11 +27,12 @@ SOLUTION = REPO_ROOT / "solutions" / "03_activations" / "03_activations.ipynb"
 
 def test_the_codec_round_trips_data():
     value = {"a": (np.arange(6.0).reshape(2, 3), np.float32(2.5), np.array(3)), "b": [1, True, None, "x", 1e308],
-             7: np.array([True, False])}
+             7: np.array([True, False]), "numpy scalars": (np.float64(0.1), np.int64(7), np.bool_(True))}
     back = codec.loads(codec.dumps(value))
     assert back.keys() == value.keys()
     assert np.array_equal(back["a"][0], value["a"][0]) and back["a"][1].dtype == np.float32
     assert back["b"] == value["b"] and back[7].dtype == bool
+    assert [type(v) for v in back["numpy scalars"]] == [np.float64, np.int64, np.bool_]
 
 
 def test_the_codec_turns_code_and_objects_into_inert_placeholders():

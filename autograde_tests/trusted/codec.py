@@ -31,14 +31,15 @@ class Opaque:
 
 
 def _encode(value):
+    # NumPy scalars first: np.float64 is also a Python float, whose repr would not read back.
+    if isinstance(value, np.generic) and value.dtype.kind in _ARRAY_KINDS:
+        return {"scalar": _array(np.asarray(value))}
     if value is None or isinstance(value, bool | str):
         return value
     if isinstance(value, int) and not isinstance(value, bool):
         return value if abs(value) < 2**53 else {"int": str(value)}
     if isinstance(value, float):
         return {"float": repr(value)}
-    if isinstance(value, np.generic) and value.dtype.kind in _ARRAY_KINDS:
-        return {"scalar": _array(np.asarray(value))}
     if isinstance(value, np.ndarray) and value.dtype.kind in _ARRAY_KINDS:
         return {"array": _array(value)}
     if isinstance(value, np.random.Generator):

@@ -87,6 +87,8 @@ def repair(submission, release):
     cells = [copy.deepcopy(submission.cells[p]) for p in extras if anchor_of[p] is None]
     for cell in release.cells:
         grade_id = _nbgrader(cell).get("grade_id")
+        if grade_id is None:  # an ordinary cell of the release (a scratch cell) is the student's to keep
+            continue
         positions = matched.get(grade_id, [])
         restored = copy.deepcopy(cell)
         if _nbgrader(cell).get("solution"):
@@ -113,7 +115,7 @@ def repair(submission, release):
                     repairs.append(f"cell {grade_id} had been edited: the release's version was restored")
         cells.append(restored)
         for p in extras:
-            if anchor_of[p] == grade_id and grade_id is not None:
+            if anchor_of[p] == grade_id:
                 extra = copy.deepcopy(submission.cells[p])
                 extra.get("metadata", {}).pop("nbgrader", None)
                 cells.append(extra)
