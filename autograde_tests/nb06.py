@@ -6,6 +6,7 @@ import numpy as np
 
 from autograde_tests import core
 from autograde_tests.core import (
+    FLOAT32_TOLERANCE,
     Case,
     Notebook,
     Problem,
@@ -64,7 +65,8 @@ def check_sgd_update(fn, hidden=False):
                       f"(5, 3), (3,)), standard normal from {seed_text(SEED)}, lr = 0.05"),
             _sgd_case({k: v.astype(np.float32) for k, v in params.items()},
                       {k: v.astype(np.float32) for k, v in grads.items()}, 0.05,
-                      label="the same params and grads as float32, lr = 0.05"),
+                      label="the same params and grads as float32, lr = 0.05",
+                      rtol=FLOAT32_TOLERANCE["rtol"], atol=FLOAT32_TOLERANCE["atol"]),
             _sgd_case(params, grads, np.float64(2.5), label="the same params and grads, lr = np.float64(2.5)"),
             _sgd_case(params, {k: np.zeros_like(v) for k, v in grads.items()}, 0.5,
                       label="the same params, every gradient zero, lr = 0.5 (nothing may change)"),
