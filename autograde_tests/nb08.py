@@ -222,7 +222,8 @@ def _inspect_init_network(fn, case):
     for layer in range(1, case.layers + 1):
         W, b = params[f"W{layer}"], params[f"b{layer}"]
         if not np.isfinite(W).all():
-            return Verdict(Problem("nonfinite", (f"got      W{layer} with nan or inf entries", "expected finite numbers"),
+            return Verdict(Problem("nonfinite", (f"got      W{layer} with nan or inf entries",
+                                                 "expected finite numbers"),
                                    "look for a division by zero or a square root of a negative number."), layer)
         if np.any(b != 0):
             return Verdict(Problem("bias", (f"got      b{layer} = {format_value(b)}",

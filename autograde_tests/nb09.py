@@ -62,13 +62,15 @@ def check_l2_penalty(fn, hidden=False):
     cases = [
         Case((params, 0.1), label=_dict_text("params", params) + ", lam = 0.1", hint=PENALTY_HINT),
         Case((_with_norm_layers(params), 0.5),
-             label=_dict_text("params", _with_norm_layers(params)) + ", lam = 0.5", hint="only keys starting with W are weight matrices; gamma and "
-             "beta (notebook 10's batch norm) are no more penalised than biases."),
+             label=_dict_text("params", _with_norm_layers(params)) + ", lam = 0.5",
+             hint="only keys starting with W are weight matrices; gamma and beta (notebook 10's batch norm) "
+                  "are no more penalised than biases."),
     ]
     if hidden:
         rng = case_rng(SEED)
         random = _random_params(rng)
-        text = f"params W1 (4, 6), b1 (6,), W2 (6, 5), b2 (5,), W3 (5, 3), b3 (3,): standard normal from {seed_text(SEED)}"
+        text = ("params W1 (4, 6), b1 (6,), W2 (6, 5), b2 (5,), W3 (5, 3), b3 (3,): standard normal from "
+                f"{seed_text(SEED)}")
         cases += [
             Case((random, 1e-3), label=text + ", lam = 0.001", hint=PENALTY_HINT),
             Case(({k: v.astype(np.float32) for k, v in random.items()}, 0.01),

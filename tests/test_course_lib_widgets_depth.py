@@ -159,7 +159,8 @@ def test_the_sigmoid_network_has_the_right_gradients():
     grads = sigmoid_backward((losses.softmax(scores) - np.eye(2)[y]) / 6, cache, params)
     assert set(grads) == set(params)
     for name in params:
-        numerical = gradcheck.numerical_gradient(lambda value: loss({**params, name: value}), params[name])
+        numerical = gradcheck.numerical_gradient(lambda value, name=name: loss({**params, name: value}),
+                                                 params[name])
         assert gradcheck.relative_error(grads[name], numerical) < 1e-7, name
 
 

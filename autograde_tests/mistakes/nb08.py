@@ -278,10 +278,10 @@ def _forward_hidden_then_output(X, params):
     L = len(params) // 2
     cache, A = [], X
     for layer in range(1, L):
-        Z = A @ params["W%d" % layer] + params["b%d" % layer]
+        Z = A @ params["W" + str(layer)] + params["b" + str(layer)]
         cache.append((A, Z))
         A = Z * (Z > 0)
-    Z = A @ params["W%d" % L] + params["b%d" % L]
+    Z = A @ params["W" + str(L)] + params["b" + str(L)]
     cache.append((A, Z))
     return Z, cache
 
@@ -289,13 +289,13 @@ def _forward_hidden_then_output(X, params):
 def _backward_reversed(dscores, cache, params):
     grads = {}
     dZ = dscores
-    for index, (A_in, Z) in reversed(list(enumerate(cache))):
+    for index, (A_in, _) in reversed(list(enumerate(cache))):
         layer = index + 1
-        grads["W%d" % layer] = np.dot(A_in.T, dZ)
-        grads["b%d" % layer] = np.sum(dZ, axis=0)
+        grads["W" + str(layer)] = np.dot(A_in.T, dZ)
+        grads["b" + str(layer)] = np.sum(dZ, axis=0)
         if index > 0:
             below = cache[index - 1][1]
-            dZ = np.where(below > 0, np.dot(dZ, params["W%d" % layer].T), 0.0).astype(dZ.dtype)
+            dZ = np.where(below > 0, np.dot(dZ, params["W" + str(layer)].T), 0.0).astype(dZ.dtype)
     return grads
 
 

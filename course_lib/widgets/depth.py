@@ -101,7 +101,7 @@ def layer_statistics(init_network_fn, forward_fn, backward_fn, depth, width, sch
 
 def _readout(values, results):
     """E.g. "relu, he, 10 layers of 64: activation std 0.82 → 0.77; gradient std of W1 / W10 = 0.9"."""
-    acts, grads = results["activation_std"], results["gradient_std"]
+    acts = results["activation_std"]
     L = values["depth"]
     head = f"{values['activation']}, {values['scheme']}, {L} layers of {values['width']}: "
     if np.isnan(results["gradient_ratio"]):
