@@ -90,12 +90,14 @@ def _split_cases(hidden):
         SplitCase(9, 2, 0.3, seed=1, note=" (N · val_fraction = 2.7)"),
     ]
     if hidden:
+        # The Generators' seeds come from case_rng, so that a grader's secret changes them too.
+        seeds = [int(s) for s in case_rng(SEED).integers(0, 10_000, size=5)]
         cases += [
-            SplitCase(30, 2, 0.2, seed=2, labels="onehot"),
-            SplitCase(50, 4, 0.1, seed=3, labels="uint8", dtype="float32"),
-            SplitCase(12, 2, 0.0, seed=4, note=" (no validation samples)"),
-            SplitCase(7, 3, 0.5, seed=5, note=" (N · val_fraction = 3.5)"),
-            SplitCase(40, 1, 0.66, seed=6),
+            SplitCase(30, 2, 0.2, seed=seeds[0], labels="onehot"),
+            SplitCase(50, 4, 0.1, seed=seeds[1], labels="uint8", dtype="float32"),
+            SplitCase(12, 2, 0.0, seed=seeds[2], note=" (no validation samples)"),
+            SplitCase(7, 3, 0.5, seed=seeds[3], note=" (N · val_fraction = 3.5)"),
+            SplitCase(40, 1, 0.66, seed=seeds[4]),
         ]
     return cases
 
@@ -284,10 +286,10 @@ def _stopper_cases(hidden):
         _stopper_case(2, [0.5, 0.5, 0.5]),
     ]
     if hidden:
-        rng = case_rng(SEED)
+        rng = case_rng(SEED + 100)
         noisy = np.round(1.0 / (1.0 + np.arange(12)) + 0.05 * rng.standard_normal(12), 4).tolist()
         cases += [
-            _stopper_case(3, noisy, note=f" (a noisy falling curve drawn from {seed_text(SEED)})"),
+            _stopper_case(3, noisy, note=f" (a noisy falling curve drawn from {seed_text(SEED + 100)})"),
             _stopper_case(1, [2.0, 1.5, 1.6]),
             _stopper_case(2, [1.0, 0.9, 0.7, 0.75], min_delta=0.05, by_position=True),
             _stopper_case(4, [0.3, 0.2, 0.25, 0.21, 0.22, 0.19], nested=True),
