@@ -99,15 +99,15 @@ def test_a_second_training_with_the_same_seed_must_predict_the_same():
 
 
 def test_the_trainings_of_one_check_share_a_budget(monkeypatch):
-    # With a plain call's limit of 0.5 s: one training may take 0.6 s, all visible ones 0.8 s.
+    # With a plain call's limit of 0.5 s: one training may take 0.6 s, all visible ones 0.9 s.
     monkeypatch.setattr(core, "CALL_TIME_LIMIT", 0.5)
 
     def slow(X, y, rng):
-        time.sleep(0.45)
+        time.sleep(0.5)
         return _voting_classifier(X, y, rng)
 
     message = assert_fails(nb12.check_train_spiral_classifier, slow, hidden=False,
-                           must_mention=["this check's 0.8 s for all its trainings ran out",
+                           must_mention=["this check's 0.9 s for all its trainings ran out",
                                          "one training must take a few seconds at most"])
     assert "make_two_spirals(n=100, seed=1)" in message  # the first case passed within its share
 
@@ -122,7 +122,7 @@ def test_hidden_seeds_come_from_the_grading_secret():
         assert_passes(nb12.check_train_spiral_classifier, _voting_classifier)
     finally:
         core.set_grading_secret(None)
-    assert len({seeds[0] for seeds in shipped}) == len(shipped) >= 4
+    assert len({seeds[0] for seeds in shipped}) == len(shipped) == 3
     assert [(c.data_seed, c.rng_seed, c.test_seed) for c in nb12._spiral_cases(hidden=False)] == [
         (0, 0, 1000), (1, 1, 1001)]
 
