@@ -194,6 +194,10 @@ MISTAKES = {
                 "dW of a layer is its input's transpose times dZ, so the cache keeps what went into the layer "
                 "(X for the first), not what came out of it.",
                 _forward(cache_pair=lambda A_in, Z, A_out: (A_out, Z))),
+        Mistake("cache holds Z only",
+                "the backward pass needs two things from every layer: its input, for dW, and its Z, for "
+                "ReLU's slope; each entry of the exercise's cache is the pair (A_in, Z).",
+                _forward(cache_pair=lambda A_in, Z, A_out: Z)),
         Mistake("cache pairs in the wrong order",
                 "each entry of the cache is the pair (A_in, Z): the layer's input first, then its "
                 "pre-activation.", _forward(cache_pair=lambda A_in, Z, A_out: (Z, A_in))),
