@@ -440,7 +440,7 @@ def call_student(fn, case, parameter_names):
     np.random.set_state(global_state)
     outcome.warnings = tuple(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
     outcome.stderr = stderr.getvalue()
-    names = list(parameter_names) + list(case.kwargs)
+    names = list(parameter_names)[: len(case.args)] + list(case.kwargs)
     originals = list(case.args) + list(case.kwargs.values())
     copies = list(args) + list(kwargs.values())
     outcome.mutated = tuple(n for n, b, a in zip(names, originals, copies)
@@ -462,7 +462,7 @@ def call_reference(reference, case, parameter_names):
         if case.steps:
             shared = copy.deepcopy(case.shared)
             value = tuple(step.apply(value, shared) for step in case.steps)
-    names = list(parameter_names) + list(case.kwargs)
+    names = list(parameter_names)[: len(case.args)] + list(case.kwargs)
     updated = {n: a for n, a in zip(names, list(args) + list(kwargs.values())) if n in case.updates}
     return value, updated
 
@@ -722,9 +722,19 @@ def _error_cause(error_type, text):
     return "read the error and the line it points to."
 
 
+def _holds_float32(value):
+    if isinstance(value, np.ndarray | np.floating):
+        return value.dtype == np.float32
+    if isinstance(value, Mapping):
+        return any(_holds_float32(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_holds_float32(v) for v in value)
+    return False
+
+
 def tolerance_for(case):
-    """The case's tolerance; float32 arguments get the looser float32 one by default."""
-    float32 = any(isinstance(a, np.ndarray) and a.dtype == np.float32 for a in case.args)
+    """The case's tolerance; float32 arguments (also inside dicts and tuples) get the looser float32 one."""
+    float32 = _holds_float32(case.args) or _holds_float32(case.kwargs)
     base = FLOAT32_TOLERANCE if float32 else FLOAT64_TOLERANCE
     return {"rtol": case.rtol if case.rtol is not None else base["rtol"],
             "atol": case.atol if case.atol is not None else base["atol"]}
@@ -817,7 +827,9 @@ def _not_updated(problem, outcome, case, names):
     stale = [n for n in case.updates if same_value(outcome.updated[n], originals[n])]
     if not stale:
         return None
-    return Problem("not_updated", problem.lines + (f"`{stale[0]}` still holds the values it had before the call",),
+    returned = " (the function returned None)" if outcome.value is None else ""
+    return Problem("not_updated", problem.lines + (f"`{stale[0]}` still holds the values it had before the "
+                                                   f"call{returned}",),
                    f"the exercise updates the caller's `{stale[0]}` in place: change its arrays, or store new "
                    "arrays under its keys. A new dict made inside the function is lost when it returns.")
 
