@@ -23,7 +23,8 @@ import pytest
 from nbgrader.api import Gradebook
 from notebook_helpers import NBGRADER_CONFIG, REPO_ROOT, load_nbgrader_config, notebook_ids
 
-pytestmark = pytest.mark.pipeline
+# One worker runs the whole module, so its expensive course fixture is built once under `pytest -n 2`.
+pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("nbgrader_pipeline_course")]
 
 BIN = Path(sys.executable).parent
 FULL, BLANK = "full_marks_student", "untouched_student"

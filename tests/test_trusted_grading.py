@@ -28,7 +28,8 @@ from test_nbgrader_pipeline import BIN, answer_sources, fill_in, nbgrader
 
 from autograde_tests import nb03
 
-pytestmark = pytest.mark.pipeline
+# One worker runs the whole module, so its expensive course fixture is built once under `pytest -n 2`.
+pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("trusted_grading_class")]
 
 NOTEBOOK = "03_activations"
 POINTS = {"step_tests": 1, "sigmoid_tests": 2, "relu_tests": 1, "leaky_relu_tests": 1, "sigmoid_grad_tests": 2,
