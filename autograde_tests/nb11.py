@@ -9,6 +9,7 @@ from autograde_tests.core import (
     Notebook,
     Parts,
     Problem,
+    Shared,
     Step,
     Verdict,
     behaviour_problem,
@@ -261,8 +262,18 @@ def _epoch_params(epoch, nested=False):
     return params
 
 
-def _stopper_case(patience, losses, min_delta=None, nested=False, by_position=False, hint=STOPPER_HINT, note=""):
-    steps = tuple(Step.call_method("update", loss, _epoch_params(epoch, nested)) for epoch, loss in enumerate(losses))
+def _stopper_case(patience, losses, min_delta=None, nested=False, by_position=False, hint=STOPPER_HINT, note="",
+                  in_place=False):
+    """in_place: one params dict, as in training, whose arrays are overwritten with the next epoch's values
+    after every update, so that a stopper that kept a reference instead of a copy shows it."""
+    if in_place:
+        steps, shared = (), {"params": _epoch_params(0)}
+        for epoch, loss in enumerate(losses):
+            steps += (Step.call_method("update", loss, Shared("params")),)
+            steps += tuple(Step.assign("params", key, value) for key, value in _epoch_params(epoch + 1).items())
+    else:
+        steps, shared = tuple(Step.call_method("update", loss, _epoch_params(epoch, nested))
+                              for epoch, loss in enumerate(losses)), {}
     steps += (Step.read("best_epoch"), Step.read("best_loss"), Step.read("best_params"))
     if min_delta is None:
         args, kwargs, given = (patience,), {}, f"EarlyStopping({patience})"
@@ -271,10 +282,12 @@ def _stopper_case(patience, losses, min_delta=None, nested=False, by_position=Fa
     else:
         args, kwargs, given = (patience,), {"min_delta": min_delta}, f"EarlyStopping({patience}, min_delta={min_delta})"
     shown = "nested dicts" if nested else "W1 (2, 3) and b1 (3,)"
+    trained = (" (one params dict, its arrays overwritten in place with the next index after each update, as "
+               "training does)") if in_place else ""
     label = (f"{given}, then update(val_loss, params) with val_loss = {', '.join(format_value(v) for v in losses)}"
-             f"{note} in turn and params {shown} filled with the update's index; then best_epoch, best_loss and "
-             "best_params read")
-    return Case(args, kwargs, label=label, hint=hint, steps=steps)
+             f"{note} in turn and params {shown} filled with the update's index{trained}; then best_epoch, "
+             "best_loss and best_params read")
+    return Case(args, kwargs, label=label, hint=hint, steps=steps, shared=shared)
 
 
 def _stopper_cases(hidden):
@@ -284,6 +297,8 @@ def _stopper_cases(hidden):
         _stopper_case(2, [1.0, 1.05, 1.08], min_delta=0.1),
         _stopper_case(3, [1.0, 0.95, 0.85, 0.8, 0.8, 0.79, 0.7], min_delta=0.1),
         _stopper_case(2, [0.5, 0.5, 0.5]),
+        _stopper_case(2, [1.0, 0.8, 0.85, 0.9], in_place=True,
+                      hint="best_params must stay what params held at the best update, however params changes after."),
     ]
     if hidden:
         rng = case_rng(SEED + 100)
@@ -303,7 +318,9 @@ def _stopper_cases(hidden):
 def _step_names(steps):
     names, updates = [], 0
     for step in steps:
-        if step.attribute is not None:
+        if step.assignment is not None:
+            names.append(f"training step after update #{updates - 1}")
+        elif step.attribute is not None:
             names.append(step.attribute)
         else:
             names.append(f"update #{updates} (val_loss {format_value(step.args[0])}) returned")

@@ -156,7 +156,7 @@ def test_answer_cell_defines_the_listed_signature(entry):
     for cell in notebook_cells(entry.notebook_id):
         if cell["cell_type"] == "code" and cell["metadata"].get("nbgrader", {}).get("solution"):
             for node in ast.parse("".join(cell["source"])).body:
-                if isinstance(node, ast.FunctionDef) and node.name == entry.name:
+                if isinstance(node, ast.FunctionDef | ast.ClassDef) and node.name == entry.name:
                     namespace = {}
                     exec(compile(ast.Module([node], []), entry.name, "exec"), namespace)  # noqa: S102
                     definitions.append(signature_parameters(namespace[entry.name]))

@@ -116,6 +116,12 @@ class _StopperLatestParams(_Stopper):
         return stop
 
 
+class _StopperKeepsReference(_Stopper):
+    def remember(self, val_loss, params):
+        super().remember(val_loss, params)
+        self.best_params = params
+
+
 class _StopperWaitNotReset(_Stopper):
     def update(self, val_loss, params):
         if self.improves(val_loss):
@@ -254,6 +260,9 @@ MISTAKES = {
         Mistake("latest params kept instead of the best", "best_params is the copy taken at the best "
                 "update; a copy taken at every update ends with the last epoch's weights, which are "
                 "usually worse.", _StopperLatestParams),
+        Mistake("a reference kept instead of a copy", "best_params = params keeps the very dict whose arrays "
+                "training goes on changing, so after the next steps it holds the latest weights, not the best "
+                "ones: keep a deep copy, made at the best update.", _StopperKeepsReference),
         Mistake("patience count not reset on improvement", "patience counts consecutive updates without "
                 "improvement: an improvement starts the count again from zero.", _StopperWaitNotReset),
         Mistake("min_delta ignored", "a loss counts as an improvement only when it is lower than the best "
