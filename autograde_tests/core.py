@@ -490,7 +490,7 @@ def _referenced_names(fn):
     return names
 
 
-def _sibling(fn, name):
+def student_sibling(fn, name):
     """The student's function called `name`, from the same notebook as `fn`, or None."""
     remote = getattr(fn, "sibling", None)
     if remote is not None:
@@ -867,7 +867,7 @@ def _failing_dependency(fn, function_name):
         return None
     candidates = sorted((_referenced_names(fn) & set(notebook.checks)) - {function_name} - _checking_dependency)
     for name in candidates:
-        sibling = _sibling(fn, name)
+        sibling = student_sibling(fn, name)
         if sibling is None or sibling is fn:
             continue
         _checking_dependency.add(function_name)

@@ -277,7 +277,7 @@ def _backward_cases(hidden):
 
 def _student_forward(fn):
     """The batchnorm_forward defined beside the student's backward, or the reference when there is none."""
-    forward = core._sibling(fn, "batchnorm_forward")
+    forward = core.student_sibling(fn, "batchnorm_forward")
     return forward if forward is not None else batchnorm.batchnorm_forward
 
 
