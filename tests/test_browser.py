@@ -6,7 +6,9 @@ nothing in the repo is autosaved over. Playwright drives Debian's Chromium (/usr
 Playwright's own browser download does not work here): open the notebook, wait for the kernel, Run All
 Cells, find the explorer by its readout, move one of its sliders with the keyboard (ipywidgets 8 sliders
 are noUiSlider handles with role=slider), press its button if it has one, and wait until the readout
-shows what it must for the slider's new value: the browser, the widget protocol and the kernel agree.
+shows what it must for the slider's new value and the figure is redrawn: the browser, the widget protocol
+and the kernel agree. A row may then click one of the explorer's toggle buttons and check the readout and
+figure again.
 
 WIDGET_ROWS is the table of notebooks: a row whose notebook does not exist yet is skipped with that reason.
 test_new_explorers_in_a_scratch_notebook drives the explorers of notebooks 04, 06 and 07 in one notebook
@@ -57,6 +59,15 @@ def expected_neuron_readout(w1: float) -> str:
 
 
 @dataclass(frozen=True)
+class ToggleStep:
+    """A ToggleButtons choice to click once the slider has moved, and what the readout must then say."""
+
+    control: str  # the description of the toggle buttons
+    option: str  # the button to click
+    expected: Callable[[float], re.Pattern]  # the readout for the slider's value (as it was left) and option
+
+
+@dataclass(frozen=True)
 class WidgetRow:
     """One explorer to drive: where it is, what to move, and what its readout must then say."""
 
@@ -67,6 +78,9 @@ class WidgetRow:
     expected: Callable[[float], str | re.Pattern]  # the readout for the slider's new value
     button: str | None = None  # pressed after each move (the learning-rate explorer trains only then)
     max_steps: int = 1  # moves allowed before the readout must have changed
+    # A part of the readout (the pattern's first group) that the slider's move must leave as it was.
+    unchanged: re.Pattern | None = None
+    toggle: ToggleStep | None = None  # clicked after the slider's move
 
 
 NEURON_ROW = WidgetRow(
@@ -83,12 +97,60 @@ LEARNING_RATE_ROW = WidgetRow(
 OPTIMIZER_RACE_ROW = WidgetRow(
     "07_optimizers", re.compile(r"^final loss after \d+ steps at lr "), "learning rate", "ArrowRight",
     expected=lambda lr: re.compile(rf"^final loss after \d+ steps at lr {re.escape(f'{lr:g}')}: SGD "))
-WIDGET_ROWS = [NEURON_ROW, SOFTMAX_ROW, LEARNING_RATE_ROW, OPTIMIZER_RACE_ROW]
+
+
+def depth_readout(activation: str) -> Callable[[float], re.Pattern]:
+    """The depth explorer's readout for `activation`, He initialisation, width 64 and this many layers."""
+    def readout(layers: float) -> re.Pattern:
+        n = round(layers)
+        return re.compile(rf"^{activation}, he, {n} layers of 64: activation std \S+ \(layer 1\) → \S+ "
+                          rf"\(layer {n - 1}\); gradient std of W1 / W{n} = \S+$")
+    return readout
+
+
+DEPTH_ROW = WidgetRow(
+    "08_deep_networks", re.compile(r"^(relu|sigmoid), (zeros|small|xavier|he), \d+ layers of \d+: "),
+    "layers", "ArrowRight", expected=depth_readout("relu"),
+    toggle=ToggleStep("activation", "sigmoid", depth_readout("sigmoid")))
+DROPOUT_ROW = WidgetRow(
+    "09_regularization", re.compile(r"^(train|eval), keep_prob \d\.\d\d, seed \d+: "), "keep_prob", "ArrowRight",
+    expected=lambda keep: re.compile(rf"^train, keep_prob {keep:.2f}, seed 0: \d+ of 96 units kept; "
+                                     r"mean of A \d\.\d{3}, mean of out \d\.\d{3}$"),
+    # The activations are fixed: only the mask follows keep_prob.
+    unchanged=re.compile(r"mean of A (\d\.\d{3})"),
+    # Evaluation keeps every unit and leaves A as it is: out's mean is A's (the backreference).
+    toggle=ToggleStep("mode", "eval", lambda keep: re.compile(
+        rf"^eval, keep_prob {keep:.2f}, seed 0: 96 of 96 units kept; mean of A (\d\.\d{{3}}), mean of out \1$")))
+BATCH_DEPENDENCE_ROW = WidgetRow(
+    "10_batch_norm", re.compile(r"^x (with \d+ companions around -?\d+\.\d|alone in its batch): batch "),
+    "shift", "ArrowRight",
+    expected=lambda shift: re.compile(rf"^x with 7 companions around {shift:.1f}: batch statistics give "
+                                      r"\[(-?\d+\.\d\d, ){2}-?\d+\.\d\d\], running ones \[.+\]$"),
+    # Running statistics were learned in training: the companions do not move x's output with them.
+    unchanged=re.compile(r"running ones (\[.+\])$"))
+EARLY_STOPPING_ROW = WidgetRow(
+    "11_early_stopping", re.compile(r"^patience \d+, min_delta \d\.\d{3}: "), "patience", "ArrowRight",
+    expected=lambda patience: re.compile(
+        rf"^patience {round(patience)}, min_delta 0\.000: (stops after epoch \d+ \(\d+ of \d+ epochs run\)|"
+        r"never stops \(all \d+ epochs run\)); (restores epoch \d+ \(validation loss \d+\.\d{4}\)|"
+        r"keeps no weights); the whole run's lowest is at epoch \d+$"),
+    # The recorded curve is the same whatever the stopper does.
+    unchanged=re.compile(r"lowest is at epoch (\d+)$"))
+SPIRAL_CEILING_ROW = WidgetRow(
+    "12_capstone_two_spirals", re.compile(r"^noise \d\.\d\d: the nearest-curve rule labels "), "noise",
+    "ArrowRight",
+    expected=lambda noise: re.compile(rf"^noise {noise:.2f}: the nearest-curve rule labels \d\.\d{{3}} of these "
+                                      r"points right; no classifier can expect more than about \d\.\d{3}$"),
+    toggle=ToggleStep("arms", "source's mistake", lambda noise: re.compile(
+        rf"^noise {noise:.2f}: the nearest-curve rule labels \d\.\d{{3}} of these points right; the two classes "
+        r"share one curve, so most points could belong to either$")))
+WIDGET_ROWS = [NEURON_ROW, SOFTMAX_ROW, LEARNING_RATE_ROW, OPTIMIZER_RACE_ROW, DEPTH_ROW, DROPOUT_ROW,
+               BATCH_DEPENDENCE_ROW, EARLY_STOPPING_ROW, SPIRAL_CEILING_ROW]
 
 
 def slider_value(shown_value) -> float:
     """The number a slider's readout shows; negative ones come with U+2212 MINUS SIGN."""
-    return float(shown_value.inner_text().replace("\u2212", "-"))
+    return float(shown_value.text_content().replace("\u2212", "-"))
 
 
 def free_port() -> int:
@@ -205,11 +267,11 @@ def drive(page, expect, row: WidgetRow, screenshot: Path):
     handle, shown_value = control.locator("[role=slider]"), control.locator(".widget-readout")
     # The explorer's figure, the last image in it (above it, an explorer may show other outputs).
     figure = explorer.locator(".widget-output img").last
-    before, figure_before = readout.inner_text(), figure.get_attribute("src")
+    before, figure_before = text_of(readout), figure.get_attribute("src")
 
     handle.focus()
     for _ in range(row.max_steps):
-        value_before = shown_value.inner_text()
+        value_before = shown_value.text_content()
         page.keyboard.press(row.key)
         expect(shown_value).not_to_have_text(value_before, timeout=10_000)
         if row.button:
@@ -226,8 +288,43 @@ def drive(page, expect, row: WidgetRow, screenshot: Path):
     expect(readout).to_have_text(wanted)
     # The figure follows the readout in a message of its own: the new one must arrive too.
     expect(figure).not_to_have_attribute("src", figure_before)
+    after = text_of(readout)
+    if row.unchanged:
+        kept_before, kept_after = row.unchanged.search(before), row.unchanged.search(after)
+        assert kept_before and kept_after and kept_before[1] == kept_after[1], \
+            f"{row.control} {value} changed what it must not: {before!r} became {after!r}"
     explorer.screenshot(path=str(screenshot))
-    return explorer, " ".join(readout.inner_text().split())  # as shown: HTML turns runs of spaces into one
+    if row.toggle:
+        choose(page, expect, explorer, readout, figure, row.toggle, value,
+               screenshot.with_name(f"{row.notebook}-explorer-after-{file_name(row.toggle.option)}.png"))
+    return explorer, text_of(readout)
+
+
+def choose(page, expect, explorer, readout, figure, step: ToggleStep, slider_value_now: float, screenshot: Path):
+    """Click step.option among the explorer's toggle buttons described step.control; wait until the button
+    is the active one, the readout says step.expected(slider_value_now) and the figure has been redrawn."""
+    before, figure_before = text_of(readout), figure.get_attribute("src")
+    description = page.locator("label.widget-label").filter(has_text=re.compile(rf"^{re.escape(step.control)}$"))
+    button = (explorer.locator(".widget-toggle-buttons").filter(has=description)
+              .get_by_role("button", name=step.option, exact=True))
+    button.click()
+    expect(button).to_have_class(re.compile(r"\bmod-active\b"))
+    wanted = step.expected(slider_value_now)
+    assert not wanted.search(before), f"the readout {before!r} already said what {step.option!r} must make it say"
+    expect(readout).to_have_text(wanted)
+    expect(figure).not_to_have_attribute("src", figure_before)
+    explorer.screenshot(path=str(screenshot))
+
+
+def text_of(element) -> str:
+    """element's text as shown, runs of spaces made one as HTML does. From textContent: innerText is empty
+    while the browser still skips rendering the cell (JupyterLab's content-visibility windowing), even once
+    it has been scrolled into view."""
+    return " ".join(element.text_content().split())
+
+
+def file_name(text: str) -> str:
+    return re.sub(r"\W+", "-", text).strip("-")
 
 
 @pytest.mark.parametrize("row", [pytest.param(row, id=row.notebook) for row in WIDGET_ROWS])
@@ -241,7 +338,7 @@ def test_notebook_explorer_responds_to_its_control(row, tmp_path):
     with lab_server(root, tmp_path) as (base, token), browser_page() as (page, expect):
         run_all_cells(page, expect, base, token, f"{row.notebook}/{row.notebook}.ipynb",
                       tmp_path / f"{row.notebook}-after-run-all.png")
-        drive(page, expect, row, tmp_path / f"{row.notebook}-explorer-after-{row.control.replace(' ', '-')}.png")
+        drive(page, expect, row, tmp_path / f"{row.notebook}-explorer-after-{file_name(row.control)}.png")
 
 
 def test_new_explorers_in_a_scratch_notebook(tmp_path):
