@@ -386,7 +386,8 @@ def _student_line(error):
     if not frames:
         return ""
     frame = frames[-1]
-    place = "your code" if frame.filename.startswith("<") or "ipykernel" in frame.filename else Path(frame.filename).name
+    in_notebook = frame.filename.startswith("<") or "ipykernel" in frame.filename
+    place = "your code" if in_notebook else Path(frame.filename).name
     text = (frame.line or "").strip()
     return f"line {frame.lineno} of {place}" + (f": {text}" if text else "")
 
@@ -586,7 +587,8 @@ def _compare_numbers(got, expected, rtol, atol, path):
                        "return one number, not an array: check which axes your sums or products run over.")
     if isinstance(got, bool | np.bool_) or (isinstance(got, np.ndarray) and got.dtype.kind == "b"):
         return Problem("dtype", (_got(path, f"the boolean {format_value(got)}"),
-                                 _expected(path, f"the {'integer' if want_int else 'number'} {format_value(expected)}")),
+                                 _expected(path, f"the {'integer' if want_int else 'number'} "
+                                                 f"{format_value(expected)}")),
                        "a comparison gives a boolean; the exercise asks for a number, so convert it.")
     if want_int and not _is_integer(got):
         if _is_number(got):

@@ -275,7 +275,8 @@ def _inspect_init(fn, case):
                                              "expected finite numbers"),
                                "look for a division by zero or a square root of a negative number."))
     if np.any(b != 0):
-        return Verdict(Problem("bias", (f"got      b = {format_value(b)}", f"expected b = zeros of shape ({case.n_out},)"),
+        return Verdict(Problem("bias", (f"got      b = {format_value(b)}",
+                                        f"expected b = zeros of shape ({case.n_out},)"),
                                "the biases start at zero; only W is random."))
     if case.scheme == "zeros":
         if np.any(W != 0):

@@ -10,5 +10,6 @@ from pathlib import Path
 
 def notebooks():
     """The NOTEBOOK of every autograde_tests.nbNN module, in notebook order."""
-    names = sorted(m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)]) if re.fullmatch(r"nb\d\d", m.name))
+    modules = pkgutil.iter_modules([str(Path(__file__).parent)])
+    names = sorted(m.name for m in modules if re.fullmatch(r"nb\d\d", m.name))
     return [importlib.import_module(f"autograde_tests.{name}").NOTEBOOK for name in names]

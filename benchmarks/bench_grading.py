@@ -72,7 +72,8 @@ def main(argv=None):
         root = Path(tmp)
         _build(root, args.notebook, args.students)
         trusted_config = (root / "nbgrader_config.py").read_text()
-        times = {name: [] for name in ("plain serial", "trusted serial", "trusted parallel (2)", "Dask LocalCluster (2)")}
+        settings = ("plain serial", "trusted serial", "trusted parallel (2)", "Dask LocalCluster (2)")
+        times = {name: [] for name in settings}
         autograde = [str(BIN / "nbgrader"), "autograde", args.notebook, "--force"]
         grade = [sys.executable, "-m", "autograde_tests", "grade", args.notebook]
         with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None, silence_logs=50) as cluster:

@@ -9,6 +9,7 @@ import pytest
 
 from course_lib import batchnorm
 from course_lib.widgets.batch_dependence import SAMPLE, batch_dependence_explorer
+from tests.widget_testing import printed_by_a_headless_widget_cell
 
 pytestmark = [pytest.mark.course_lib, pytest.mark.filterwarnings("error")]
 
@@ -86,22 +87,10 @@ def test_global_random_state_is_left_alone():
 
 
 def test_renders_in_headless_nbclient_execution():
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell(
+    printed = printed_by_a_headless_widget_cell(
         "from course_lib.widgets.batch_dependence import batch_dependence_explorer\n"
         "explorer = batch_dependence_explorer()\n"
         "display(explorer)\n"
         "explorer.set_values(shift=5.0, companions=3)\n"
-        "print(explorer.readout.value)")]
-    nbclient.NotebookClient(notebook, kernel_name="python3", timeout=60, store_widget_state=True).execute()
-    [cell] = notebook.cells
-    streams = [o for o in cell.outputs if o["output_type"] == "stream"]
-    assert [o["name"] for o in streams] == ["stdout"]
-    assert streams[0]["text"].startswith("x with 3 companions around 5.0: batch statistics give [")
-    assert not [o for o in cell.outputs if o["output_type"] == "error"]
-    assert sum("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in cell.outputs) == 1
-    state = notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
-    outputs = [m["state"]["outputs"] for m in state.values() if m["model_name"] == "OutputModel"]
-    assert [len(out) for out in outputs] == [1] and "image/png" in outputs[0][0]["data"]
+        "print(explorer.readout.value)")
+    assert printed.startswith("x with 3 companions around 5.0: batch statistics give [")

@@ -21,7 +21,6 @@ from autograde_tests import core, registry
 from tests.grader_testing import (
     REPO_ROOT,
     assert_every_bad_submission_fails,
-    assert_fails,
     assert_infinite_loop_is_stopped,
     assert_mistake_caught_and_named,
     assert_passes,

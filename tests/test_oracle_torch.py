@@ -15,13 +15,13 @@ from course_lib.gradcheck import relative_error
 from course_lib.losses import binary_cross_entropy, categorical_cross_entropy, one_hot, softmax
 from course_lib.optimizers import adam_update, momentum_update, rmsprop_update
 from course_lib.training import decayed_learning_rate, sgd_update, two_layer_backward, two_layer_forward
+from tests.oracle_testing import TOLERANCE, assert_agrees, report_largest_errors
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
 pytestmark = [pytest.mark.course_lib, pytest.mark.oracle, pytest.mark.filterwarnings("error")]
 
-TOLERANCE = 1e-7
 
 
 def tensor(array, requires_grad=False):
@@ -316,26 +316,12 @@ def run_case(name, seed):
 @pytest.mark.parametrize("seed", [0, 1])
 @pytest.mark.parametrize("case", list(CASES))
 def test_course_lib_agrees_with_torch(case, seed):
-    comparisons = run_case(case, seed)
-    assert comparisons
-    for function, what, ours, theirs in comparisons:
-        assert np.shape(ours) == np.shape(theirs), f"{function} {what}: shape {np.shape(ours)} vs {np.shape(theirs)}"
-        error = relative_error(ours, theirs)
-        assert error < TOLERANCE, f"{function} {what}: relative error {error:.2e} against torch"
+    assert_agrees(run_case(case, seed))
 
 
 def test_largest_relative_error_per_function(capsys):
-    largest = {}
-    for case in CASES:
-        for seed in (0, 1):
-            for function, _, ours, theirs in run_case(case, seed):
-                largest[function] = max(largest.get(function, 0.0), relative_error(ours, theirs))
-    assert set(largest) == FUNCTIONS
-    with capsys.disabled():
-        print("\nlargest relative error against torch, per course_lib function:")
-        for function in sorted(largest):
-            print(f"  {function:<28}{largest[function]:.2e}")
-    assert max(largest.values()) < TOLERANCE
+    report_largest_errors([c for case in CASES for seed in (0, 1) for c in run_case(case, seed)], FUNCTIONS,
+                          "notebooks 04-07", capsys)
 
 
 def _adam_without_bias_correction(params, grads, moments, lr):

@@ -14,13 +14,13 @@ from course_lib.gradcheck import relative_error
 from course_lib.network import init_network, mlp_backward, mlp_forward
 from course_lib.regularization import dropout_backward, dropout_forward, l2_grads, l2_penalty
 from course_lib.toolkit import BatchNorm, Dense, Dropout, ReLU, Sequential, SigmoidBinaryCrossEntropy
+from tests.oracle_testing import assert_agrees, report_largest_errors
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
 pytestmark = [pytest.mark.course_lib, pytest.mark.oracle, pytest.mark.filterwarnings("error")]
 
-TOLERANCE = 1e-7
 
 
 def tensor(array, requires_grad=False):
@@ -218,24 +218,12 @@ def run_case(case, seed):
 @pytest.mark.parametrize("seed", [0, 1])
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.__name__)
 def test_course_lib_agrees_with_torch(case, seed):
-    for function, what, ours, theirs in run_case(case, seed):
-        assert np.shape(ours) == np.shape(theirs), f"{function} {what}"
-        error = relative_error(ours, theirs)
-        assert error < TOLERANCE, f"{function} {what}: relative error {error:.2e}"
+    assert_agrees(run_case(case, seed))
 
 
 def test_largest_relative_error_per_function(capsys):
-    largest = {}
-    for case in CASES:
-        for seed in (0, 1):
-            for function, _, ours, theirs in run_case(case, seed):
-                largest[function] = max(largest.get(function, 0.0), relative_error(ours, theirs))
-    assert set(largest) == FUNCTIONS
-    with capsys.disabled():
-        print("\nlargest relative error against torch, per function (notebooks 08-12):")
-        for function in sorted(largest):
-            print(f"  {function:<28}{largest[function]:.2e}")
-    assert max(largest.values()) < TOLERANCE
+    report_largest_errors([c for case in CASES for seed in (0, 1) for c in run_case(case, seed)], FUNCTIONS,
+                          "notebooks 08-12", capsys)
 
 
 def _batchnorm_backward_with_unbiased_variance(dout, Z, gamma):

@@ -17,7 +17,6 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import nbformat
 import numpy as np
@@ -82,7 +81,8 @@ def _class(release, correct):
     students["partly_wrong"] = (nb, None, _full(relu_tests=0))
 
     nb = copy()
-    _append(nb, "step_answer", "import sys, warnings\nwarnings.warn('just so you know')\nprint('debug', file=sys.stderr)")
+    _append(nb, "step_answer",
+            "import sys, warnings\nwarnings.warn('just so you know')\nprint('debug', file=sys.stderr)")
     students["correct_but_warning"] = (nb, None, _full())
 
     nb = copy()

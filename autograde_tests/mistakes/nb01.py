@@ -1,4 +1,5 @@
-"""Known mistakes and accepted alternatives for notebook 01 (a single neuron, a layer, the perceptron), keyed by graded function name.
+"""Known mistakes and accepted alternatives for notebook 01 (a single neuron, a layer, the perceptron),
+keyed by graded function name.
 
 The order matters where two mistakes could look alike: a check names the first mistake that behaves like
 the student's code on the case that failed. For the perceptron every wrong output looks alike (a 0 for a 1

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 
+
 def grade_one(course_root, assignment, student, snapshot):
     """Autograde one student's submission (in a worker process) against a private copy of the gradebook
     snapshot; its grades and records as plain data."""

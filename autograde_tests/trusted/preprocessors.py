@@ -78,7 +78,7 @@ def repair(submission, release):
 
     anchor_of = {}  # student position of an extra cell -> release grade id it follows (None: the top)
     last_anchor = None
-    for position, cell in enumerate(submission.cells):
+    for position in range(len(submission.cells)):
         if position in extras:
             anchor_of[position] = last_anchor
         else:
