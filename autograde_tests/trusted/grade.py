@@ -136,6 +136,9 @@ def grade_assignment(assignment, workers=None, scheduler=None, course_root=None)
                 if record["graded"]:
                     _merge(gradebook, assignment, record)
                 records.append(record)
+            for record in records:
+                # Everyone who handed something in is in the gradebook, so the export has a row for them.
+                gradebook.update_or_create_student(record["student"])
             CsvExportPlugin(config=api.config, to=str(Path(course_root) / "grades.csv"),
                             assignment=[assignment]).export(gradebook)
     finally:
