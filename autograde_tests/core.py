@@ -853,12 +853,14 @@ def require_function(fn, function_name):
 
 
 def _hint_applies(case, problem):
-    if not case.hint or problem.kind not in ("value", "nonfinite"):
+    # A property check's own case type may have no hint at all.
+    hint, where = getattr(case, "hint", ""), getattr(case, "hint_where", None)
+    if not hint or problem.kind not in ("value", "nonfinite"):
         return False
-    if case.hint_where is None:
+    if where is None:
         return True
-    return problem.differs is not None and np.shape(problem.differs) == np.shape(case.hint_where) and bool(
-        np.all(np.asarray(case.hint_where)[np.asarray(problem.differs)]))
+    return problem.differs is not None and np.shape(problem.differs) == np.shape(where) and bool(
+        np.all(np.asarray(where)[np.asarray(problem.differs)]))
 
 
 def _failing_dependency(fn, function_name):
@@ -896,7 +898,8 @@ def check_with(fn, function_name, cases: Sequence[Case], inspect, mistakes=None,
     check, the message says so and names no mistake; otherwise the first catalogued mistake whose
     inspection fails the same case with the same kind of problem and the same symptom, and passes every
     case the student passed, is named; otherwise the case's hint (if it applies), the check's `hint` (for
-    a wrong value), or the problem's own cause.
+    a wrong value), or the problem's own cause. A case needs only a `label` (or args); `hint` and
+    `hint_where` are read when it has them.
     On success one line is printed (stdout) saying how many cases passed. `mistakes` defaults to the
     catalogue of the notebook that declares `function_name`.
     """
@@ -918,7 +921,7 @@ def check_with(fn, function_name, cases: Sequence[Case], inspect, mistakes=None,
         mistake = _known_mistake(verdict, case, inspect, mistakes, passed)
         problem = verdict.problem
         if mistake is None and _hint_applies(case, problem):
-            problem = replace(problem, cause=case.hint)
+            problem = replace(problem, cause=getattr(case, "hint", ""))
         elif mistake is None and hint and problem.kind in ("value", "nonfinite"):
             problem = replace(problem, cause=hint)
         raise CheckFailed(failure_message(function_name, case_text, problem, mistake))

@@ -101,9 +101,6 @@ class InitCase:
     seed: int
     positional: bool = False
     numpy_ints: bool = False
-    # What the engine reads from every case (see core.Case).
-    hint = ""
-    hint_where = None
 
     @property
     def effective_scheme(self):

@@ -138,9 +138,6 @@ class TrainCase:
     min_accuracy: float = MIN_BLOB_ACCURACY
     reproducible: bool = False
     description: str = ""
-    # What the engine reads from every case (see core.Case).
-    hint = ""
-    hint_where = None
 
     @property
     def label(self):

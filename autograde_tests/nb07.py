@@ -55,9 +55,6 @@ class BatchCase:
     labels: str = "unique"
     dtype: str = "float64"
     drawn_from: str = ""
-    # What the engine reads from every case (see core.Case).
-    hint = ""
-    hint_where = None
 
     @property
     def shuffles(self):

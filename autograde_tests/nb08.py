@@ -52,9 +52,6 @@ class NetworkInitCase:
     seed: int
     positional: bool = False
     container: str = "list"
-    # What the engine reads from every case (see core.Case).
-    hint = ""
-    hint_where = None
 
     @property
     def effective_scheme(self):

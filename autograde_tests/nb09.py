@@ -152,9 +152,6 @@ class DropoutCase:
     dtype: str = "float64"
     data_seed: int = 90
     data_text: str = "np.random.default_rng(90)"
-    # What the engine reads from every case (see core.Case).
-    hint = ""
-    hint_where = None
 
     @property
     def trains(self):

@@ -221,7 +221,6 @@ class BackwardCase:
     forward_kwargs: tuple = ()
     label: str = ""
     hint: str = ""
-    hint_where = None
     time_limit = None
 
     def forward_case(self):

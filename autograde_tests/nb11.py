@@ -55,9 +55,6 @@ class SplitCase:
     labels: str = "unique"
     dtype: str = "float64"
     note: str = ""
-    # What the engine reads from every case (see core.Case).
-    hint = ""
-    hint_where = None
 
     @property
     def n_val(self):

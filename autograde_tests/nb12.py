@@ -71,9 +71,6 @@ class SpiralCase:
     min_accuracy: float | None = MIN_HELD_OUT_ACCURACY
     reproducible: bool = False
     drawn: bool = False
-    # What the engine reads from every case (see core.Case).
-    hint = ""
-    hint_where = None
 
     @property
     def label(self):

@@ -1,6 +1,5 @@
 """course_lib.widgets: each explorer's controls drive its readout, results and plot."""
 
-import base64
 
 import ipywidgets
 import numpy as np
@@ -17,19 +16,12 @@ from course_lib.widgets import (
 )
 from course_lib.widgets.learning_rate import LEARNING_RATES
 from course_lib.widgets.optimizer_paths import START, valley_loss
+from tests.widget_testing import shown_png
 
 pytestmark = [pytest.mark.course_lib, pytest.mark.filterwarnings("error")]
 
 GATES = {"AND": and_data, "OR": or_data, "XOR": xor_data}
 
-
-def shown_png(explorer):
-    """The bytes of the one PNG the explorer's Output widget currently holds."""
-    [output] = explorer.plot.outputs
-    assert output["output_type"] == "display_data"
-    png = base64.b64decode(output["data"]["image/png"])
-    assert png.startswith(b"\x89PNG\r\n\x1a\n")
-    return png
 
 
 def perceptron_count(gate, w1, w2, bias):

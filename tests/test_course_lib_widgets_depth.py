@@ -1,6 +1,5 @@
 """course_lib.widgets.depth: the depth/initialisation explorer's controls drive its statistics, readout and plot."""
 
-import base64
 
 import ipywidgets
 import numpy as np
@@ -8,16 +7,10 @@ import pytest
 
 from course_lib import gradcheck, losses, network
 from course_lib.widgets.depth import depth_explorer, layer_statistics, sigmoid_backward, sigmoid_forward
-from tests.widget_testing import printed_by_a_headless_widget_cell
+from tests.widget_testing import printed_by_a_headless_widget_cell, shown_png
 
 pytestmark = [pytest.mark.course_lib, pytest.mark.filterwarnings("error")]
 
-
-def shown_png(explorer):
-    [output] = explorer.plot.outputs
-    png = base64.b64decode(output["data"]["image/png"])
-    assert png.startswith(b"\x89PNG\r\n\x1a\n")
-    return png
 
 
 # One explorer for the module: each redraw renders a PNG. Every test sets the controls it relies on.

@@ -1,6 +1,5 @@
 """course_lib.widgets.dropout: the dropout explorer shows the mask a seed draws and the rescaled activations."""
 
-import base64
 
 import ipywidgets
 import numpy as np
@@ -8,16 +7,10 @@ import pytest
 
 from course_lib import regularization
 from course_lib.widgets.dropout import MAX_SEED, dropout_explorer
-from tests.widget_testing import printed_by_a_headless_widget_cell
+from tests.widget_testing import printed_by_a_headless_widget_cell, shown_png
 
 pytestmark = [pytest.mark.course_lib, pytest.mark.filterwarnings("error")]
 
-
-def shown_png(explorer):
-    [output] = explorer.plot.outputs
-    png = base64.b64decode(output["data"]["image/png"])
-    assert png.startswith(b"\x89PNG\r\n\x1a\n")
-    return png
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,6 @@
 """course_lib.widgets.spiral_ceiling: the noise and the arms' geometry drive the nearest-curve rule's
 accuracy, the ceiling and the plot."""
 
-import base64
 
 import ipywidgets
 import numpy as np
@@ -9,16 +8,10 @@ import pytest
 
 from course_lib import capstone, datasets
 from course_lib.widgets.spiral_ceiling import GEOMETRIES, spiral_ceiling_explorer
-from tests.widget_testing import printed_by_a_headless_widget_cell
+from tests.widget_testing import printed_by_a_headless_widget_cell, shown_png
 
 pytestmark = [pytest.mark.course_lib, pytest.mark.filterwarnings("error")]
 
-
-def shown_png(explorer):
-    [output] = explorer.plot.outputs
-    png = base64.b64decode(output["data"]["image/png"])
-    assert png.startswith(b"\x89PNG\r\n\x1a\n")
-    return png
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,6 @@
 """course_lib.widgets.stopping: the early-stopping explorer replays a recorded curve through a stopper and
 shows where it stops and which epoch it restores."""
 
-import base64
 
 import ipywidgets
 import numpy as np
@@ -9,7 +8,7 @@ import pytest
 
 from course_lib.early_stopping import EarlyStopping
 from course_lib.widgets.stopping import early_stopping_explorer
-from tests.widget_testing import printed_by_a_headless_widget_cell
+from tests.widget_testing import printed_by_a_headless_widget_cell, shown_png
 
 pytestmark = [pytest.mark.course_lib, pytest.mark.filterwarnings("error")]
 
@@ -17,12 +16,6 @@ pytestmark = [pytest.mark.course_lib, pytest.mark.filterwarnings("error")]
 CURVE = np.concatenate([[1.0, 0.8, 0.6, 0.5, 0.45, 0.40, 0.41, 0.405, 0.42, 0.398],
                         0.4 + 0.02 * np.arange(1, 31)])
 
-
-def shown_png(explorer):
-    [output] = explorer.plot.outputs
-    png = base64.b64decode(output["data"]["image/png"])
-    assert png.startswith(b"\x89PNG\r\n\x1a\n")
-    return png
 
 
 def _by_hand(curve, patience, min_delta):

@@ -1,7 +1,19 @@
-"""What the widget test modules share: a widget shown in a real (headless) kernel, as in a notebook."""
+"""What the widget test modules share: the figure an explorer shows, and a widget shown in a real
+(headless) kernel, as in a notebook."""
+
+import base64
 
 import nbformat
 from nbclient import NotebookClient
+
+
+def shown_png(explorer):
+    """The bytes of the one PNG the explorer's Output widget currently holds."""
+    [output] = explorer.plot.outputs
+    assert output["output_type"] == "display_data"
+    png = base64.b64decode(output["data"]["image/png"])
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    return png
 
 
 def printed_by_a_headless_widget_cell(source):
