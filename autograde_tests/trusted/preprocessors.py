@@ -21,7 +21,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Float, Integer
 
 from autograde_tests import core
-from autograde_tests.trusted import grading
+from autograde_tests.trusted import grading, sandbox
 
 
 def _nbgrader(cell):
@@ -163,6 +163,7 @@ class TrustedExecute(NbGraderPreprocessor):
         record = nb.metadata.setdefault("autograde_tests", {})
         record["verdicts"] = {str(i): {"passed": v.passed, "exercises": list(v.exercises)} for i, v in verdicts.items()}
         record["skipped_cells"] = lost
+        record["sandbox"] = sandbox.status()
         for line in lost:
             self.log.warning("Trusted grading of %s: %s", resources["nbgrader"]["student"], line)
         return nb, resources
