@@ -60,6 +60,7 @@ def _autograde_here(course_root, assignment, student, db):
         metadata = nbformat.read(path, as_version=4).metadata.get("autograde_tests", {})
         record["repairs"] += [f"{path.stem}: {line}" for line in metadata.get("repairs", [])]
         record["skipped_cells"] += [f"{path.stem}: {line}" for line in metadata.get("skipped_cells", [])]
+        record["sandbox"] = metadata.get("sandbox", "none: not graded by TrustedExecute")
     return record
 
 
