@@ -20,6 +20,7 @@ debugging. docs/THREAT_MODEL.md says what this defends against and how it was ch
 """
 
 import functools
+import itertools
 import logging
 import os
 import shutil
@@ -45,8 +46,9 @@ CPU_SECONDS_LIMIT = 600
 # What of the submission's folder is copied into the sandbox (a self-checked notebook may sit in a big
 # folder; the course's notebooks read no files of their own).
 FOLDER_COPY_LIMIT = 50 << 20
-# A root grader's worker runs as this user id plus the grader's process id: the process limit counts
-# per user, so a student's fork bomb in one grading process cannot stop another's worker from starting.
+# A root grader's workers run as user ids of their own, from this one up (see _worker_uids): the process
+# limit counts per user, so a student's fork bomb cannot stop another worker, even one starting while the
+# bomb's last processes are still being killed, from starting.
 UNPRIVILEGED_UID_BASE = 1_000_000
 
 SUBMISSION, HOME, TMP = "/submission", "/home/student", "/tmp"
@@ -69,7 +71,8 @@ class Sandbox:
             return
         self._directory = tempfile.TemporaryDirectory(prefix="autograde-sandbox-", ignore_cleanup_errors=True)
         self._root = Path(self._directory.name)
-        _prepare(self._root, Path(folder))
+        self._uid = next(_worker_uids)
+        _prepare(self._root, Path(folder), self._uid)
         self.cwd = self._directory.name
         self.env = _worker_environment()
 
@@ -77,12 +80,12 @@ class Sandbox:
         """`argv` (a Python command: the worker, say) as this sandbox runs it."""
         if not self.enabled:
             return list(argv)
-        return _bwrap_command(self._root, argv)
+        return _bwrap_command(self._root, argv, self._uid)
 
 
 @functools.cache
 def status():
-    """"bubblewrap" when workers run sandboxed, else "none: <why>" (logged once per grading process)."""
+    """What workers run in: "bubblewrap", or "none: <why>" (logged once per grading process)."""
     reason = _why_unavailable()
     if reason:
         log.warning("Student code runs without a sandbox: %s. See docs/THREAT_MODEL.md.", reason)
@@ -99,10 +102,11 @@ def _why_unavailable():
     if missing:
         return f"{', '.join(missing)} not installed (Debian: apt-get install bubblewrap util-linux)"
     with tempfile.TemporaryDirectory(prefix="autograde-sandbox-probe-") as root:
-        _prepare(Path(root), None)
+        uid = next(_worker_uids)
+        _prepare(Path(root), None, uid)
         argv = [sys.executable, "-c", "import autograde_tests.trusted.worker, course_lib"]
         try:
-            result = subprocess.run(_bwrap_command(Path(root), argv), cwd=root, env=_worker_environment(),
+            result = subprocess.run(_bwrap_command(Path(root), argv, uid), cwd=root, env=_worker_environment(),
                                     capture_output=True, text=True, timeout=60)
         except (OSError, subprocess.TimeoutExpired) as error:
             return f"bubblewrap could not start ({type(error).__name__}: {error})"
@@ -112,8 +116,9 @@ def _why_unavailable():
     return ""
 
 
-def _worker_uid():
-    return UNPRIVILEGED_UID_BASE + os.getpid()
+# 256 workers a grading process in turn, each its own user id (a process id is below 2**22, so these stay
+# below 2**31).
+_worker_uids = (UNPRIVILEGED_UID_BASE + (os.getpid() << 8) + n % 256 for n in itertools.count())
 
 
 def _worker_environment():
@@ -141,7 +146,7 @@ def _read_only_paths():
     return [p for p in wanted if not any(q != p and q in p.parents for q in wanted)]
 
 
-def _bwrap_command(root, argv):
+def _bwrap_command(root, argv, uid):
     """The bwrap (and, inside it, setpriv and prlimit) command line that runs `argv` in the sandbox."""
     command = [shutil.which("bwrap"), "--die-with-parent", "--new-session"]
     if os.geteuid() == 0:
@@ -169,7 +174,6 @@ def _bwrap_command(root, argv):
             command += ["--ro-bind", name, name]
     command += ["--dev", "/dev", "--proc", "/proc", "--chdir", SUBMISSION, "--"]
     if os.geteuid() == 0:
-        uid = str(_worker_uid())
         command += [shutil.which("setpriv"), f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                     "--inh-caps=-all", "--no-new-privs", "--"]
     command += [shutil.which("prlimit"), f"--as={ADDRESS_SPACE_LIMIT}", f"--nproc={PROCESS_LIMIT}",
@@ -177,9 +181,9 @@ def _bwrap_command(root, argv):
     return command
 
 
-def _prepare(root, folder):
+def _prepare(root, folder, uid):
     """Fill `root` with the worker's private folders: submission (a copy of `folder`, or empty), home and
-    tmp, owned by the worker's own user when the grader is root."""
+    tmp, owned by the worker's own user `uid` when the grader is root."""
     if folder is None:
         (root / "submission").mkdir()
     else:
@@ -188,7 +192,7 @@ def _prepare(root, folder):
         (root / name).mkdir()
     if os.geteuid() == 0:
         for path in [root, *root.rglob("*")]:
-            os.chown(path, _worker_uid(), _worker_uid(), follow_symlinks=False)
+            os.chown(path, uid, uid, follow_symlinks=False)
 
 
 def _copy_folder(source, target):
