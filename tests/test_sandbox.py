@@ -44,7 +44,7 @@ def attempt(name, action):
     try:
         got = action()
     except Exception as error:
-        print(f"blocked {name}: {type(error).__name__}")
+        print(f"blocked {name}: {type(error).__name__}: {error}"[:400])
     else:
         print(f"LEAKED {name}: {got!r}"[:400])
 
@@ -71,7 +71,12 @@ def _attacks(root, home_canary, port):
         "secret in a process": (
             "def find_secret():\n"
             "    files = [*pathlib.Path('/proc').glob('*/environ'), *pathlib.Path('/proc').glob('*/cmdline')]\n"
-            "    places = [str(os.environ)] + [p.read_text(errors='replace') for p in files]\n"
+            "    places = [str(os.environ)]\n"
+            "    for file in files:\n"
+            "        try:\n"
+            "            places.append(file.read_text(errors='replace'))\n"
+            "        except OSError:\n"
+            "            pass\n"
             "    found = [place for place in places if 'grading_secret' in place]\n"
             "    if found:\n"
             "        return found\n"
