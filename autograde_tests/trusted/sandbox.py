@@ -43,14 +43,16 @@ PROCESS_LIMIT = 64
 FILE_SIZE_LIMIT = 256 << 20
 # A backstop only: the grader's own time limits end a hung cell or call long before this.
 CPU_SECONDS_LIMIT = 600
-# What of the submission's folder is copied into the sandbox (a self-checked notebook may sit in a big
-# folder; the course's notebooks read no files of their own).
-FOLDER_COPY_LIMIT = 50 << 20
+# What of the submission's folder is copied into the sandbox, for each worker (a self-checked notebook
+# may sit in a big folder; the course's notebooks read no files of their own).
+FOLDER_COPY_LIMIT = 20 << 20
+FOLDER_COPY_ENTRIES = 200
 # A root grader's workers run as user ids of their own, from this one up (see _worker_uids): the process
 # limit counts per user, so a student's fork bomb cannot stop another worker, even one starting while the
 # bomb's last processes are still being killed, from starting.
 UNPRIVILEGED_UID_BASE = 1_000_000
 
+COURSE_PACKAGES = (autograde_tests, course_lib)
 SUBMISSION, HOME, TMP = "/submission", "/home/student", "/tmp"
 # Host variables a worker may keep: the locale and the thread counts of the numerical libraries.
 PASSED_VARIABLES = ("LANG", "LC_ALL", "TZ", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -122,7 +124,7 @@ _worker_uids = (UNPRIVILEGED_UID_BASE + (os.getpid() << 8) + n % 256 for n in it
 
 
 def _worker_environment():
-    python_path = os.pathsep.join(dict.fromkeys(str(Path(p.__file__).parents[1]) for p in _course_packages()))
+    python_path = os.pathsep.join(dict.fromkeys(str(Path(p.__file__).parents[1]) for p in COURSE_PACKAGES))
     return {name: os.environ[name] for name in PASSED_VARIABLES if name in os.environ} | {
         "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
         "HOME": HOME, "USER": "student", "LOGNAME": "student", "TMPDIR": TMP,
@@ -131,17 +133,13 @@ def _worker_environment():
     }
 
 
-def _course_packages():
-    return (autograde_tests, course_lib)
-
-
 def _read_only_paths():
     """The host paths the worker may read, each once (none inside another)."""
     # As Python names them (bwrap follows a link in the source; the worker must find the same names).
     wanted = {Path(p) for p in ("/usr", "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime",
                                 "/etc/nsswitch.conf", "/etc/passwd", "/etc/group")}
     wanted |= {Path(os.path.abspath(p)) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix)}
-    wanted |= {Path(os.path.abspath(p.__file__)).parent for p in _course_packages()}
+    wanted |= {Path(os.path.abspath(p.__file__)).parent for p in COURSE_PACKAGES}
     wanted = sorted(p for p in wanted if p.exists())
     return [p for p in wanted if not any(q != p and q in p.parents for q in wanted)]
 
@@ -172,7 +170,8 @@ def _bwrap_command(root, argv, uid):
             command += ["--symlink", os.readlink(name), name]
         elif os.path.isdir(name):
             command += ["--ro-bind", name, name]
-    command += ["--dev", "/dev", "--proc", "/proc", "--chdir", SUBMISSION, "--"]
+    # The root that bwrap builds the rest on is read-only, so only the three private folders take writes.
+    command += ["--dev", "/dev", "--proc", "/proc", "--remount-ro", "/", "--chdir", SUBMISSION, "--"]
     if os.geteuid() == 0:
         command += [shutil.which("setpriv"), f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                     "--inh-caps=-all", "--no-new-privs", "--"]
@@ -197,25 +196,24 @@ def _prepare(root, folder, uid):
 
 def _copy_folder(source, target):
     """Copy the submission's folder, its links as links (so a link to a course file leads nowhere inside
-    the sandbox), up to FOLDER_COPY_LIMIT bytes; what does not fit is left out, and logged."""
-    budget = [FOLDER_COPY_LIMIT]
-    left_out = []
-
-    def ignore(directory, names):
-        skipped = set()
-        for name in names:
-            path = Path(directory) / name
-            if path.is_symlink() or path.is_dir():
-                continue
-            size = path.stat().st_size if path.is_file() else 0
-            if not path.is_file() or size > budget[0]:
-                skipped.add(name)
-                left_out.append(str(path))
-            else:
-                budget[0] -= size
-        return skipped
-
-    shutil.copytree(source, target, symlinks=True, ignore=ignore)
-    if left_out:
-        log.warning("The sandbox's copy of %s leaves out %d files over %d MB (or not regular files): %s", source,
-                    len(left_out), FOLDER_COPY_LIMIT >> 20, ", ".join(left_out[:5]))
+    the sandbox), in walking order, until FOLDER_COPY_LIMIT bytes or FOLDER_COPY_ENTRIES files and folders;
+    what is left out is logged."""
+    target.mkdir()
+    room, entries = FOLDER_COPY_LIMIT, FOLDER_COPY_ENTRIES
+    for directory, folders, files in os.walk(source):
+        here = target / Path(directory).relative_to(source)
+        for name in folders + files:
+            path, copy = Path(directory) / name, here / name
+            size = path.lstat().st_size
+            if entries == 0 or size > room:
+                log.warning("The sandbox's copy of %s stops before %s: it takes at most %d MB in %d files and "
+                            "folders", source, path, FOLDER_COPY_LIMIT >> 20, FOLDER_COPY_ENTRIES)
+                return
+            if path.is_symlink():
+                copy.symlink_to(os.readlink(path))
+            elif path.is_dir():
+                copy.mkdir()
+            elif path.is_file():
+                shutil.copyfile(path, copy)
+                room -= size
+            entries -= 1
