@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import secrets
 import shutil
 import socket
 import subprocess
@@ -110,7 +109,7 @@ def graded_class(tmp_path_factory):
     root = tmp_path_factory.mktemp("sandboxed_class")
     home = tmp_path_factory.mktemp("grader_home")
     home_canary = home / "private.txt"
-    home_canary.write_text(f"grader's own {secrets.token_hex(8)}")
+    home_canary.write_text("the grader's own note, for no student's eyes")
     listener = socket.create_server(("127.0.0.1", 0))
     listener.setblocking(False)
     shutil.copytree(REPO_ROOT / "solutions" / NOTEBOOK, root / "solutions" / NOTEBOOK)
