@@ -2,34 +2,56 @@
 
     python -m autograde_tests check PATH.ipynb [--json]
         Check a notebook the way autograding does (trusted verdicts, hidden cases included) and print one
-        line per exercise; exit status 1 when anything fails, 0 when everything passes.
+        line per exercise. Exit status 0 when everything passes, 1 when anything fails, 2 when the file is
+        not a readable notebook.
 
-    python -m autograde_tests grade ASSIGNMENT [--workers N] [--scheduler ADDRESS]
-        Autograde every submission of an assignment in parallel through nbgrader (see grade.py).
+    python -m autograde_tests grade ASSIGNMENT [--workers N] [--scheduler ADDRESS] [--Class.trait=value ...]
+        Autograde every submission of an assignment in parallel through nbgrader (see trusted/grade.py).
+        Options of the form --Class.trait=value (e.g. --TrustedExecute.grading_secret=42) go to nbgrader's
+        configuration, as on nbgrader's own command line. Exit status 0 when every submission was graded,
+        1 when one is "timed out, regrade" or "not gradable" (integrity_report.json says which and why).
 """
 
 import argparse
+import re
 import sys
 
+# nbgrader's (traitlets') command-line configuration: --Class.trait=value, the value after "=".
+NBGRADER_OPTION = re.compile(r"--[A-Za-z_]\w*\.[A-Za-z_]\w*=.*", re.DOTALL)
 
-def main(argv=None):
+
+def parse(argv=None):
+    """The parsed arguments; for `grade`, args.nbgrader_args holds the --Class.trait=value options."""
     parser = argparse.ArgumentParser(prog="python -m autograde_tests", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="check one notebook the way autograding does")
     check.add_argument("path", help="the notebook (.ipynb)")
     check.add_argument("--json", action="store_true", help="print the results as JSON")
-    grade = commands.add_parser("grade", help="autograde every submission of an assignment in parallel")
+    grade = commands.add_parser("grade", help="autograde every submission of an assignment in parallel",
+                                epilog="Any --Class.trait=value option goes to nbgrader's configuration, "
+                                       "e.g. --TrustedExecute.grading_secret=42.")
     grade.add_argument("assignment")
     grade.add_argument("--workers", type=int, default=None, help="parallel workers (default: the cores)")
     grade.add_argument("--scheduler", default=None, help="a Dask scheduler address: grade on that cluster")
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if args.command == "grade":
+        args.nbgrader_args = [arg for arg in unknown if NBGRADER_OPTION.fullmatch(arg)]
+        unknown = [arg for arg in unknown if not NBGRADER_OPTION.fullmatch(arg)]
+    if unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    return args
+
+
+def main(argv=None):
+    args = parse(argv)
     if args.command == "check":
         from autograde_tests.trusted.selfcheck import check_notebook
 
         return check_notebook(args.path, as_json=args.json)
     from autograde_tests.trusted.grade import grade_assignment
 
-    return grade_assignment(args.assignment, workers=args.workers, scheduler=args.scheduler)
+    return grade_assignment(args.assignment, workers=args.workers, scheduler=args.scheduler,
+                            nbgrader_args=args.nbgrader_args)
 
 
 if __name__ == "__main__":
