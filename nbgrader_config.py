@@ -16,8 +16,10 @@ c.CourseDirectory.release_directory = "notebooks"
 # working directory). It is not set here, because setting db_url pins it to one path; .gitignore keeps
 # gradebook.db out of git.
 
-# Every cell of a notebook, when autograded or validated, gets 30 s; a cell still running then is
-# interrupted and, if it is a grade cell, scores 0. The later cells still run.
+# nbgrader's own executor, which Validate (the students' button, `nbgrader validate`) uses: every cell gets
+# 30 s of wall-clock time; a cell still running then is interrupted and, if it is a grade cell, scores 0. The
+# later cells still run. Autograding does not use it: TrustedExecute (below) replaces it there, with limits
+# on the CPU time of the student's cells (autograde_tests/limits.py).
 c.Execute.timeout = 30
 
 # The release must carry no outputs: ClearOutput is in nbgrader's default GenerateAssignment pipeline,
@@ -56,7 +58,9 @@ c.Autograde.sanitize_preprocessors = [RepairSubmission, ClearOutput, Deduplicate
                                       OverwriteCells, CheckCellMetadata]
 c.Autograde.autograde_preprocessors = [TrustedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
                                        SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+# Seconds of CPU time each student cell may use while it is graded (autograde_tests/limits.py).
 c.TrustedExecute.timeout = 30
-# An instructor sets a secret seed for the random hidden cases here (or on the command line,
-# --TrustedExecute.grading_secret=...), so that answers hard-coded for the shipped cases earn nothing.
+# An instructor sets a secret seed for the random hidden cases here (or on the command line of `nbgrader
+# autograde` or `python -m autograde_tests grade`: --TrustedExecute.grading_secret=...), so that answers
+# hard-coded for the shipped cases earn nothing.
 # c.TrustedExecute.grading_secret = 123456789

@@ -1,4 +1,5 @@
-"""A small training toolkit built on the course's reference functions (used from notebook 12 on).
+"""A small training toolkit built on the course's reference functions (notebooks 10, 11 and 12 train with it,
+and so does course_lib.capstone).
 
     from course_lib.toolkit import Sequential, Dense, BatchNorm, ReLU, Dropout, Adam, fit
     from course_lib.toolkit import SigmoidBinaryCrossEntropy, StepDecay
@@ -6,8 +7,9 @@
     history = fit(model, X, y, SigmoidBinaryCrossEntropy(), Adam(lr=3e-3), rng, epochs=200, batch_size=64)
 
 Every array lives in a dict: model.params and model.state, grads from model.backward, optimizer.state.
-The layers, losses, optimizers and schedules call the functions the notebooks build (dense_forward,
-batchnorm_forward, adam_update, ...), so each piece can be read next to the notebook that derives it.
+The layers, losses and optimizers, and the step and inverse-time schedules, call the functions the
+notebooks build (dense_forward, batchnorm_forward, adam_update, step_decay, ...), so each piece can be read
+next to the notebook that derives it; CosineDecay is the toolkit's own.
 """
 
 from course_lib.toolkit.fit import evaluate, fit, predict, train_step
