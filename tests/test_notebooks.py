@@ -10,6 +10,9 @@ Scores come from nbgrader's own `determine_grade` (see notebook_helpers); `pytes
 notebook's tests.
 """
 
+import warnings
+
+import nbformat
 import pytest
 from notebook_helpers import notebook_params, notebook_path, run_notebook
 
@@ -37,3 +40,19 @@ def test_untouched_release_scores_zero_without_crashing(notebook_id):
     scored = [s for s in run.scores if s.score != 0]
     assert not scored, (
         f"{notebook_id} (release) earns points with no answers:\n{run.describe_failures(want_full=False)}")
+
+
+@pytest.mark.parametrize("notebook_id", notebook_params("solutions"))
+def test_cell_ids_are_unique_and_the_release_keeps_them(notebook_id):
+    """Every cell has an id of its own (nbformat warns DuplicateCellId, and renames the copy, when two share
+    one), and the release carries the source's ids in the same order, so a cell keeps its id from one
+    release to the next."""
+    ids = {}
+    for kind in ("solutions", "notebooks"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            notebook = nbformat.read(notebook_path(notebook_id, kind), as_version=nbformat.NO_CONVERT)
+            nbformat.validate(notebook)
+        ids[kind] = [cell.get("id") for cell in notebook.cells]
+        assert None not in ids[kind] and len(set(ids[kind])) == len(ids[kind]), f"{kind}: {ids[kind]}"
+    assert ids["notebooks"] == ids["solutions"]

@@ -86,7 +86,9 @@ def _class(release, correct):
     students["correct_but_warning"] = (nb, None, _full())
 
     nb = copy()
-    nb.cells.insert(_index(nb, "relu_answer"), nbformat.from_dict(json.loads(json.dumps(_cell(nb, "relu_answer")))))
+    duplicate = nbformat.from_dict(json.loads(json.dumps(_cell(nb, "relu_answer"))))
+    duplicate["id"] = "relu-answer-copy"  # Jupyter gives a copied cell a new id; its nbgrader metadata stays
+    nb.cells.insert(_index(nb, "relu_answer"), duplicate)
     students["duplicated_cell"] = (nb, None, _full())
 
     nb = copy()
