@@ -64,3 +64,18 @@ c.TrustedExecute.timeout = 30
 # autograde` or `python -m autograde_tests grade`: --TrustedExecute.grading_secret=...), so that answers
 # hard-coded for the shipped cases earn nothing.
 # c.TrustedExecute.grading_secret = 123456789
+
+# Feedback names each exercise: nbgrader's feedback page lists every grade cell as "Test cell (Score ...)";
+# autograde_tests/templates/feedback/feedback_with_names.html.j2 extends it and puts the exercise's name there
+# (every grade cell of the course starts with a docstring """name: ...""", README's "For contributors").
+# Scoped to GenerateFeedback's exporter: Formgrader's pages keep their own template. The second folder is
+# where nbgrader keeps its own templates (the one it uses when this is not set).
+import os  # noqa: E402
+
+import autograde_tests  # noqa: E402
+import nbgrader  # noqa: E402
+
+c.GenerateFeedback.HTMLExporter.extra_template_basedirs = [
+    os.path.join(os.path.dirname(autograde_tests.__file__), "templates"),
+    os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader", "templates")]
+c.GenerateFeedback.HTMLExporter.template_file = "feedback_with_names.html.j2"

@@ -6,6 +6,7 @@ import concurrent.futures
 import concurrent.futures.process
 import functools
 import os
+import re
 import threading
 import time
 from pathlib import Path
@@ -113,3 +114,24 @@ def test_a_dying_grading_process_costs_only_its_own_submission(tmp_path):
         "not gradable"
     assert records["dies_once"]["graded"] and records["dies_once"]["retried"] == "its grading process died"
     assert all(records[s]["graded"] and "retried" not in records[s] for s in ("fine_a", "fine_b", "fine_c"))
+
+
+def test_feedback_names_each_exercise_and_formgrader_keeps_its_template():
+    """The course's nbgrader_config.py, as `nbgrader generate_feedback` applies it to its exporter."""
+    import nbformat
+    from nbconvert import HTMLExporter
+    from nbgrader.converters import GenerateFeedback
+
+    config = grade.course_config(str(REPO_ROOT))
+    feedback = GenerateFeedback(config=config)
+    exporter = feedback.exporter_class(parent=feedback, config=feedback.config)
+    graded = nbformat.read(REPO_ROOT / "solutions" / "05_backpropagation" / "05_backpropagation.ipynb", as_version=4)
+    grade_cells = [cell for cell in graded.cells if cell.metadata.get("nbgrader", {}).get("grade")]
+    for cell in grade_cells:
+        cell.metadata.nbgrader["score"] = cell.metadata.nbgrader["points"]
+    html, _ = exporter.from_notebook_node(graded, resources={"nbgrader": {
+        "notebook": "05_backpropagation", "score": 1, "max_score": 1, "late_penalty": 0}})
+    listed = dict(re.findall(r'<li><a href="#(\w+)">([^<]*)</a> \(Score', html))
+    assert set(listed) == {cell.metadata.nbgrader["grade_id"] for cell in grade_cells}
+    assert listed["relu_backward_tests"] == "relu_backward" and "Test cell" not in listed.values()
+    assert HTMLExporter(config=feedback.config).template_file != exporter.template_file  # Formgrader's own
