@@ -72,8 +72,9 @@ c.TrustedExecute.timeout = 30
 # where nbgrader keeps its own templates (the one it uses when this is not set).
 import os  # noqa: E402
 
-import autograde_tests  # noqa: E402
 import nbgrader  # noqa: E402
+
+import autograde_tests  # noqa: E402
 
 c.GenerateFeedback.HTMLExporter.extra_template_basedirs = [
     os.path.join(os.path.dirname(autograde_tests.__file__), "templates"),
