@@ -55,6 +55,7 @@ class Launch:
     command: list[str]
     env: dict[str, str]
     cwd: Path
+    private_config: Path  # this mode's folder of JUPYTER_CONFIG_PATH, which holds every file below
     files: dict[Path, str]
     exchange: Path | None  # the course-local exchange folder to create, if this launch uses one
 
@@ -97,7 +98,7 @@ def plan(argv: list[str], environ: dict[str, str], running_as_root: bool, exchan
     env["PATH"] = os.pathsep.join([str(venv_bin), *filter(None, [environ.get("PATH")])])
     env["JUPYTER_CONFIG_PATH"] = os.pathsep.join([str(private_config),
                                                   *filter(None, [environ.get("JUPYTER_CONFIG_PATH")])])
-    return Launch(command + lab_args, env, course_root, files, exchange)
+    return Launch(command + lab_args, env, course_root, private_config, files, exchange)
 
 
 def exchange_root_configured(course_root: Path) -> bool:
@@ -128,8 +129,9 @@ def main() -> None:
     running_as_root = hasattr(os, "geteuid") and os.geteuid() == 0
     configured = INSTRUCTOR_FLAG in argv and exchange_root_configured(REPO_ROOT)
     launch = plan(argv, dict(os.environ), running_as_root, configured)
-    # Written afresh each time: nothing of an earlier launch's configuration may linger.
-    shutil.rmtree(REPO_ROOT / ".launch", ignore_errors=True)
+    # Written afresh each time: nothing of an earlier launch's configuration may linger. Only this mode's
+    # folder: a server of the other mode may be running on the other one.
+    shutil.rmtree(launch.private_config, ignore_errors=True)
     for path, text in launch.files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)

@@ -64,7 +64,7 @@ def test_student_mode_hides_what_binder_hides_and_nothing_of_the_user_is_touched
     # Every file written is under the course's private .launch/student folder, which only this server
     # reads (JUPYTER_CONFIG_PATH of its environment): no user or system configuration is written.
     private = COURSE / ".launch" / "student"
-    assert plan.env["JUPYTER_CONFIG_PATH"] == str(private)
+    assert plan.env["JUPYTER_CONFIG_PATH"] == str(private) and plan.private_config == private
     assert all(private in path.parents for path in plan.files)
     assert "JUPYTER_CONFIG_DIR" not in plan.env
 
@@ -76,6 +76,7 @@ def test_instructor_mode_serves_the_course_root_with_a_course_local_exchange():
     assert not any(arg.startswith("--ServerApp.jpserver_extensions") for arg in plan.command)
     assert not any(arg.endswith(".ipynb") for arg in plan.command)
     private = COURSE / ".launch" / "instructor"
+    assert plan.private_config == private and all(private in path.parents for path in plan.files)
     assert page_config(plan)["disabledExtensions"] == {launch.NEWS_TOAST_PLUGIN: True}  # only the toast
     assert plan.exchange == COURSE / "exchange"
     assert json.loads(plan.files[private / "nbgrader_config.json"]) == {"Exchange": {"root": "/course/exchange"}}
