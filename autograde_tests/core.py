@@ -25,12 +25,12 @@ credit for some displayed values.
 import contextlib
 import copy
 import functools
+import hashlib
 import inspect as inspection
 import io
 import itertools
-import signal
-import textwrap
-import threading
+import pickle
+import time
 import traceback
 import types
 import warnings
@@ -40,13 +40,29 @@ from pathlib import Path
 
 import numpy as np
 
+from autograde_tests import limits
+
+# The text of every message is made in autograde_tests.messages; checks import these names from here too.
+from autograde_tests.messages import (
+    describe,
+    describe_case,
+    dtype_words,
+    expected_line,
+    failure_message,
+    first_difference_line,
+    format_pair,
+    format_value,
+    got_line,
+    key_path,
+    labelled,
+    pair_lines,
+    scale_line,
+)
+
 # Tolerances used unless a case says otherwise; float32 cases use FLOAT32_TOLERANCE. Every check of
 # the course compares numbers with these.
 FLOAT64_TOLERANCE = {"rtol": 1e-6, "atol": 1e-9}
 FLOAT32_TOLERANCE = {"rtol": 1e-4, "atol": 1e-6}
-# Seconds one call of a student's function may take before the check gives up on it (a case may allow
-# more, for a training run).
-CALL_TIME_LIMIT = 5.0
 # nbgrader's Validate cuts every line at 90 characters, 4 of them its indent: messages wrap before that,
 # with room for the self-check's own indent.
 MESSAGE_WIDTH = 80
@@ -66,11 +82,6 @@ class CheckFailed(AssertionError):
     def _render_traceback_(self):
         # IPython shows this instead of a traceback: the student reads the message, not the grader's code.
         return str(self).splitlines()
-
-
-class _TimeLimitExceeded(BaseException):
-    """Raised inside the student's code when a call runs too long (BaseException: `except Exception` in
-    student code cannot swallow it)."""
 
 
 @dataclass(frozen=True)
@@ -140,7 +151,8 @@ class Case:
         call against the reference's update of copies, and the return value is not judged.
     steps, shared: see `Step` and `Shared`. consume: the result is an iterator; judge the list of what it
         yields.
-    time_limit: seconds this call may take, when CALL_TIME_LIMIT is not enough.
+    budget: the call's time limits (autograde_tests.limits.Budget), when a plain call's are not enough
+        (a training).
     """
 
     args: tuple
@@ -154,7 +166,7 @@ class Case:
     steps: tuple[Step, ...] = ()
     shared: dict = field(default_factory=dict)
     consume: bool = False
-    time_limit: float | None = None
+    budget: limits.Budget | None = None
 
 
 @dataclass(frozen=True)
@@ -175,6 +187,9 @@ class Outcome:
     called_reference: set by the grader's worker when the call ran the course's own reference of the
         function being graded (its name), which earns nothing.
     lazy: the function returned an iterator (a generator), which `consume` read into `value`.
+    timed_out: the kind of time limit that stopped the call ("cpu": too much work; "idle" or "wall":
+        waiting, or a very busy machine; see autograde_tests.limits), "" if none did.
+    cpu_seconds, wall_seconds: the CPU time the call used, and (when stopped) its time on the clock.
     """
 
     value: object = None
@@ -185,7 +200,9 @@ class Outcome:
     stderr: str = ""
     mutated: tuple[str, ...] = ()
     updated: dict = field(default_factory=dict)
-    timed_out: bool = False
+    timed_out: str = ""
+    cpu_seconds: float = 0.0
+    wall_seconds: float = 0.0
     used_global_random: bool = False
     generators_used: tuple[str, ...] = ()
     lazy: bool = False
@@ -237,119 +254,7 @@ def seed_text(seed):
 
 
 # ---------------------------------------------------------------------------------------------
-# Formatting
-
-
-def format_value(value, precision=4, threshold=24):
-    """A short, readable rendering of a number, an array or anything else."""
-    if isinstance(value, np.ndarray | np.generic):
-        array = np.asarray(value)
-        if array.ndim == 0:
-            return _format_scalar(array.item(), precision)
-        text = np.array2string(array, precision=precision, threshold=threshold, edgeitems=3, separator=", ",
-                               suppress_small=False, max_line_width=MESSAGE_WIDTH - 14)
-        shape_note = f"  (shape {array.shape}, {array.dtype})" if array.size > threshold else ""
-        return text.replace("\n", "\n           ") + shape_note
-    if isinstance(value, float | int | bool):
-        return _format_scalar(value, precision)
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k!r}: {format_value(v, precision, threshold)}" for k, v in value.items()) + "}"
-    if isinstance(value, tuple):
-        return "(" + ", ".join(format_value(v, precision, threshold) for v in value) + ")"
-    text = repr(value)
-    return text if len(text) <= 200 else text[:200] + "..."
-
-
-def _format_scalar(value, precision):
-    if isinstance(value, bool | np.bool_):
-        return repr(bool(value))
-    if isinstance(value, float) and abs(value) < 1e6:
-        return np.format_float_positional(value, precision=precision, trim="-")
-    if isinstance(value, float):
-        return f"{value:.{precision}g}"
-    return repr(value)
-
-
-def describe(value):
-    """What kind of thing a value is, in words: "a list of 3 items", "an array of booleans, shape (4,)"."""
-    if isinstance(value, np.ndarray):
-        return f"an array of {_dtype_words(value.dtype)}, shape {value.shape}"
-    if isinstance(value, list | tuple):
-        return f"a {type(value).__name__} of {len(value)} items"
-    if isinstance(value, Mapping):
-        return f"a dict with keys {sorted(map(str, value))}"
-    if value is None:
-        return "None"
-    return f"{format_value(value)} (type {type(value).__name__})"
-
-
-def _dtype_words(dtype):
-    return {"b": "booleans", "i": "integers", "u": "integers", "f": "floats", "c": "complex numbers"}.get(
-        dtype.kind, f"{dtype} values")
-
-
-def describe_case(case, parameter_names):
-    """The case's label, or `name = value` for each argument."""
-    if case.label:
-        return case.label
-    parts = [f"{name} = {format_value(value)}" for name, value in zip(parameter_names, case.args)]
-    parts += [f"{name} = {format_value(value)}" for name, value in case.kwargs.items()]
-    return ", ".join(parts)
-
-
-def _wrap(text, indent, subsequent):
-    """Lines of `text` no wider than MESSAGE_WIDTH; lines already short enough (arrays) stay as they are."""
-    lines = []
-    for line in text.split("\n"):
-        line = indent + line
-        if len(line) <= MESSAGE_WIDTH:
-            lines.append(line)
-        else:
-            lines += textwrap.wrap(line, MESSAGE_WIDTH, subsequent_indent=subsequent, break_on_hyphens=False)
-    return lines
-
-
-def failure_message(function_name, case_text, problem, known_mistake=None, note=None):
-    """The text a student reads: the case, got/expected (or what went wrong), then the likely cause, the
-    known mistake, or a `note` that replaces both (such as "a function it calls is wrong")."""
-    lines = _wrap(f"{function_name} failed on {case_text}:", "", "    ")
-    for line in problem.lines:
-        lines += _wrap(line, "  ", "           ")
-    if note is not None:
-        lines += _wrap(note, "  ", "    ")
-    elif known_mistake is not None:
-        lines += _wrap(f"Known mistake, {known_mistake.name}: {known_mistake.explanation}", "  ", "    ")
-    elif problem.cause:
-        lines += _wrap(f"Likely cause: {problem.cause}", "  ", "    ")
-    return "\n".join(lines)
-
-
-# ---------------------------------------------------------------------------------------------
 # Calling the student's code: call_student is the only place that does
-
-
-@contextlib.contextmanager
-def _time_limit(seconds):
-    """Interrupt the block after `seconds` (where a SIGALRM timer can be used: the main thread on Unix)."""
-    usable = (
-        seconds is not None
-        and hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
-    )
-    if not usable:
-        yield
-        return
-
-    def interrupt(signum, frame):
-        raise _TimeLimitExceeded
-
-    previous_handler = signal.signal(signal.SIGALRM, interrupt)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous_handler)
 
 
 def same_value(a, b):
@@ -416,11 +321,12 @@ def call_student(fn, case, parameter_names):
     numpy_errors = np.errstate(over="warn", divide="warn", invalid="warn", under="ignore")
     global_state = np.random.get_state()
     before = _global_random_fingerprint()
+    cpu_start = time.process_time()
     with warnings.catch_warnings(record=True) as caught, numpy_errors:
         warnings.simplefilter("always")
         with contextlib.redirect_stderr(stderr):
             try:
-                with _time_limit(case.time_limit or CALL_TIME_LIMIT):
+                with limits.enforced(case.budget or limits.call_budget()):
                     value = fn(*args, **kwargs)
                     if case.consume and isinstance(value, Iterator):
                         outcome.lazy = True
@@ -431,12 +337,14 @@ def call_student(fn, case, parameter_names):
                         shared = copy.deepcopy(case.shared)
                         value = tuple(step.apply(value, shared) for step in case.steps)
                     outcome.value = value
-            except _TimeLimitExceeded:
-                outcome.timed_out = True
+            except limits.TimeLimitExceeded as stopped:
+                outcome.timed_out = stopped.kind
+                outcome.cpu_seconds, outcome.wall_seconds = stopped.cpu_seconds, stopped.wall_seconds
             except (Exception, SystemExit) as error:  # the student's error is the verdict, not a crash
                 outcome.error_type = type(error).__name__
                 outcome.error_message = str(error)
                 outcome.error_line = _student_line(error)
+    outcome.cpu_seconds = time.process_time() - cpu_start
     outcome.used_global_random = _global_random_fingerprint() != before
     np.random.set_state(global_state)
     outcome.warnings = tuple(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
@@ -514,18 +422,6 @@ def _is_integer(value):
         isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iu")
 
 
-def _got(path, text):
-    return f"{path}: got      {text}" if path else f"got      {text}"
-
-
-def _expected(path, text):
-    return f"{path}: expected {text}" if path else f"expected {text}"
-
-
-def _part_lines(path, got, expected, extra=()):
-    return (_got(path, format_value(got)), _expected(path, format_value(expected))) + extra
-
-
 def compare(got, expected, rtol, atol, path=""):
     """A Problem when `got` is not what `expected` is (kind, parts, dtype, shape, finiteness, values).
 
@@ -534,39 +430,34 @@ def compare(got, expected, rtol, atol, path=""):
     integer, a float any number. `path` names the part being compared ("dW", "params['W1']").
     """
     if got is None and expected is not None:
-        return Problem("none", (_got(path, "None"), _expected(path, describe(expected))),
+        return Problem("none", (got_line(path, "None"), expected_line(path, describe(expected))),
                        "the function returns None: is a `return` statement missing?")
     if isinstance(expected, tuple):
         if not (isinstance(got, tuple | list) and len(got) == len(expected)):
-            return Problem("parts", (_got(path, describe(got)), _expected(path, f"a tuple of {len(expected)} items")),
+            return Problem("parts", (got_line(path, describe(got)),
+                                     expected_line(path, f"a tuple of {len(expected)} items")),
                            f"return the {len(expected)} results together, in the exercise's order.")
         names = getattr(expected, "_part_names", None) or [f"part {i + 1}" for i in range(len(expected))]
-        for name, g, e in zip(names, got, expected):
-            problem = compare(g, e, rtol, atol, f"{path}{name}" if not path else f"{path}[{name}]")
-            if problem is not None:
-                return problem
-        return None
+        paths = [f"{path}[{i}] ({name})" if path else name for i, name in enumerate(names)]
+        return _compare_parts(list(zip(paths, got, expected)), rtol, atol)
     if isinstance(expected, Mapping):
         if not isinstance(got, Mapping):
-            return Problem("type", (_got(path, describe(got)), _expected(path, "a dict")),
+            return Problem("type", (got_line(path, describe(got)), expected_line(path, "a dict")),
                            "the exercise asks for a dict keyed like the parameters.")
         if set(got) != set(expected):
             missing, extra = sorted(set(expected) - set(got)), sorted(set(got) - set(expected))
-            return Problem("keys", (_got(path, f"keys {sorted(map(str, got))}"),
-                                    _expected(path, f"keys {sorted(map(str, expected))}")),
+            return Problem("keys", (got_line(path, f"keys {sorted(map(str, got))}"),
+                                    expected_line(path, f"keys {sorted(map(str, expected))}")),
                            (f"missing {missing}" if missing else "") + ("; " if missing and extra else "")
                            + (f"unexpected {extra}" if extra else "") + ".")
-        for key in expected:
-            problem = compare(got[key], expected[key], rtol, atol, f"{path}[{key!r}]")
-            if problem is not None:
-                return problem
-        return None
+        base = path or getattr(expected, "result_name", "result")
+        return _compare_parts([(key_path(base, key), got[key], expected[key]) for key in expected], rtol, atol)
     if isinstance(expected, list):
         if not (isinstance(got, list | tuple) and len(got) == len(expected)):
-            return Problem("parts", (_got(path, describe(got)), _expected(path, f"{len(expected)} items")),
+            return Problem("parts", (got_line(path, describe(got)), expected_line(path, f"{len(expected)} items")),
                            "return one item for each one the exercise asks for.")
         for i, (g, e) in enumerate(zip(got, expected)):
-            problem = compare(g, e, rtol, atol, f"{path}[{i}]" if path else f"item {i}")
+            problem = compare(g, e, rtol, atol, key_path(path, i) if path else f"item {i}")
             if problem is not None:
                 return problem
         return None
@@ -575,77 +466,111 @@ def compare(got, expected, rtol, atol, path=""):
     if _is_number(expected) or isinstance(expected, float):
         return _compare_numbers(got, expected, rtol, atol, path)
     if not same_value(got, expected):
-        return Problem("value", _part_lines(path, got, expected))
+        return Problem("value", pair_lines(path, got, expected))
+    return None
+
+
+def _compare_parts(parts, rtol, atol):
+    """The first part (path, got, expected) that differs, as a Problem; when what it holds is what another
+    part should hold, a "misplaced" Problem that says so instead of judging its values."""
+    for path, got, expected in parts:
+        problem = compare(got, expected, rtol, atol, path)
+        if problem is None:
+            continue
+        if problem.kind in ("value", "shape"):
+            owner = next((other for other, _, wanted in parts
+                          if other != path and same_structure(got, wanted, rtol, atol)), None)
+            if owner is not None:
+                return Problem("misplaced", (got_line(path, f"what {owner} should hold"),
+                                             expected_line(path, describe(expected))),
+                               f"each result belongs under its own name, and {path} holds the one of {owner}: "
+                               "check the key or position each result is stored at.")
+        return problem
     return None
 
 
 def _compare_numbers(got, expected, rtol, atol, path):
     want_int = _is_integer(expected)
     if isinstance(got, np.ndarray) and got.ndim > 0:
-        return Problem("shape", (_got(path, f"{describe(got)}: {format_value(got)}"),
-                                 _expected(path, "a single number: " + format_value(expected))),
+        return Problem("shape", (got_line(path, labelled(f"{describe(got)}: ", format_value(got))),
+                                 expected_line(path, "a single number: " + format_value(expected))),
                        "return one number, not an array: check which axes your sums or products run over.")
     if isinstance(got, bool | np.bool_) or (isinstance(got, np.ndarray) and got.dtype.kind == "b"):
-        return Problem("dtype", (_got(path, f"the boolean {format_value(got)}"),
-                                 _expected(path, f"the {'integer' if want_int else 'number'} "
+        return Problem("dtype", (got_line(path, f"the boolean {format_value(got)}"),
+                                 expected_line(path, f"the {'integer' if want_int else 'number'} "
                                                  f"{format_value(expected)}")),
                        "a comparison gives a boolean; the exercise asks for a number, so convert it.")
     if want_int and not _is_integer(got):
         if _is_number(got):
-            return Problem("dtype", (_got(path, describe(got)), _expected(path, f"the integer {expected}")),
+            return Problem("dtype", (got_line(path, describe(got)), expected_line(path, f"the integer {expected}")),
                            "the exercise asks for an integer (int), not a float: convert the result.")
     if not _is_number(got):
-        return Problem("type", (_got(path, describe(got)), _expected(path, "a number: " + format_value(expected))),
+        return Problem("type", (got_line(path, describe(got)),
+                                expected_line(path, "a number: " + format_value(expected))),
                        "the result should be one number (a Python or NumPy number).")
     got_float, expected_float = float(got), float(expected)
     if not np.isfinite(got_float) and np.isfinite(expected_float):
-        return Problem("nonfinite", _part_lines(path, got, expected),
+        return Problem("nonfinite", pair_lines(path, got, expected, differs=True),
                        "nan or inf where the answer is finite: an overflow (exp of a large number) or 0/0.")
     if not np.isclose(got_float, expected_float, rtol=rtol, atol=atol, equal_nan=True):
-        return Problem("value", _part_lines(path, got, expected))
+        scale = _scale_note(path, got_float, expected_float, rtol, atol) if expected_float and got_float else ()
+        return Problem("value", pair_lines(path, got, expected, differs=True, extra=scale))
     return None
 
 
 def _compare_arrays(got, expected, rtol, atol, path):
     if not isinstance(got, np.ndarray):
-        return Problem("type", (_got(path, describe(got)), _expected(path, f"a NumPy array of shape {expected.shape}")),
+        return Problem("type", (got_line(path, describe(got)),
+                                expected_line(path, f"a NumPy array of shape {expected.shape}")),
                        "the exercise asks for a NumPy array: a list has no .shape and no elementwise "
                        "arithmetic (list * 2 repeats it). Build the result from NumPy operations, or "
                        "turn it into an array before returning it.")
     if got.dtype.kind not in "biuf":
-        return Problem("type", (_got(path, describe(got)), _expected(path, _dtype_words(expected.dtype))),
+        return Problem("type", (got_line(path, describe(got)), expected_line(path, dtype_words(expected.dtype))),
                        "the result should be numbers.")
+    got_text, expected_text = format_pair(got, expected)
     if expected.dtype.kind in "iuf" and got.dtype.kind == "b":
-        return Problem("dtype", (_got(path, f"{_dtype_words(got.dtype)}: {format_value(got)}"),
-                                 _expected(path, f"{_dtype_words(expected.dtype)}: {format_value(expected)}")),
+        return Problem("dtype", (got_line(path, labelled(f"{dtype_words(got.dtype)}: ", got_text)),
+                                 expected_line(path, labelled(f"{dtype_words(expected.dtype)}: ", expected_text))),
                        "a boolean array breaks later arithmetic (True - False raises a TypeError in NumPy): "
-                       f"the exercise asks for {_dtype_words(expected.dtype)}, so convert the booleans.")
+                       f"the exercise asks for {dtype_words(expected.dtype)}, so convert the booleans.")
     if expected.dtype.kind == "f" and got.dtype.kind in "iu":
-        return Problem("dtype", (_got(path, f"{_dtype_words(got.dtype)}: {format_value(got)}"),
-                                 _expected(path, f"floats: {format_value(expected)}")),
+        return Problem("dtype", (got_line(path, labelled(f"{dtype_words(got.dtype)}: ", got_text)),
+                                 expected_line(path, labelled("floats: ", expected_text))),
                        "the exercise asks for floats; an integer array cannot hold fractions (storing 0.5 "
                        "in it stores 0), so later steps go wrong silently.")
     if got.shape != expected.shape:
-        return Problem("shape", (_got(path, f"shape {got.shape}: {format_value(got)}"),
-                                 _expected(path, f"shape {expected.shape}: {format_value(expected)}")),
+        return Problem("shape", (got_line(path, labelled(f"shape {got.shape}: ", got_text)),
+                                 expected_line(path, labelled(f"shape {expected.shape}: ", expected_text))),
                        "the output has the wrong shape: check which axes your products and sums run over.")
     got_float, expected_float = got.astype(np.float64), expected.astype(np.float64)
     bad = ~np.isfinite(got_float) & np.isfinite(expected_float)
     if bad.any():
-        where = tuple(int(i) for i in np.argwhere(bad)[0]) if got.ndim else ()
-        return Problem("nonfinite", _part_lines(path, got, expected, (f"first non-finite entry at index {where}",)),
+        index = [str(int(i)) for i in np.argwhere(bad)[0]]
+        where = index[0] if len(index) == 1 else f"({', '.join(index)})"
+        extra = (f"{path + ': ' if path else ''}first non-finite entry at index {where}, counted from 0",)
+        return Problem("nonfinite", pair_lines(path, got, expected, extra=extra if got.ndim else ()),
                        "nan or inf where the answer is finite: an overflow (exp of a large number) or 0/0.",
                        differs=bad)
     close = np.isclose(got_float, expected_float, rtol=rtol, atol=atol, equal_nan=True)
     if close.all():
         return None
-    detail = ()
-    if got.ndim and got.size > 1:
-        index = tuple(int(i) for i in np.argwhere(~close)[0])
-        detail = (f"{path + ' differs' if path else 'first difference'} at index {index}: got "
-                  f"{format_value(got_float[index])}, expected {format_value(expected_float[index])} "
-                  f"({int((~close).sum())} of {close.size} entries differ)",)
-    return Problem("value", _part_lines(path, got, expected, detail), differs=~close)
+    detail = (first_difference_line(path, got, expected, ~close),) if got.ndim and got.size > 1 else ()
+    detail += _scale_note(path, got_float, expected_float, rtol, atol)
+    return Problem("value", pair_lines(path, got, expected, differs=~close, extra=detail), differs=~close)
+
+
+def _scale_note(path, got, expected, rtol, atol):
+    """A line saying that every entry of `got` is the same multiple of `expected` (a factor of 1/N too
+    many, a sign flipped), when it is; else nothing."""
+    entries = np.size(got) > 1
+    got, expected = np.ravel(got), np.ravel(expected)
+    if not (np.isfinite(got).all() and np.isfinite(expected).all()) or not expected.any():
+        return ()
+    factor = float(got @ expected / (expected @ expected))
+    if factor == 0 or np.isclose(factor, 1.0) or not np.allclose(got, factor * expected, rtol=rtol, atol=atol):
+        return ()
+    return (scale_line(path, factor, entries),)
 
 
 class Parts(tuple):
@@ -655,6 +580,25 @@ class Parts(tuple):
         parts = super().__new__(cls, values)
         parts._part_names = tuple(names)
         return parts
+
+
+class NamedDict(dict):
+    """A reference's dict result with the name the exercise gives it, so that messages say grads["W3"]."""
+
+    result_name = "result"
+
+
+def named_result(reference, name):
+    """`reference` with its dict result named (see NamedDict), for checks of functions such as l2_grads
+    that return `grads`."""
+
+    @functools.wraps(reference)
+    def named(*args, **kwargs):
+        result = NamedDict(reference(*args, **kwargs))
+        result.result_name = name
+        return result
+
+    return named
 
 
 def named_parts(reference, names):
@@ -673,9 +617,7 @@ def behaviour_problem(outcome):
     state, warning, stderr), or None. Every inspector starts with it, so these verdicts read the same in
     every check."""
     if outcome.timed_out:
-        return Problem("timeout", ("did not finish within the time limit",),
-                       "an infinite loop, or a Python loop over a large array where one NumPy expression "
-                       "would do.")
+        return timeout_problem(outcome)
     if outcome.error_type == "NotImplementedError":
         return Problem("not_implemented", ("raised NotImplementedError",),
                        "this exercise is not done yet: replace `raise NotImplementedError()` with your code.")
@@ -705,6 +647,21 @@ def behaviour_problem(outcome):
                        "the exercise asks for your own implementation; calling the course's reference of the "
                        "function being graded earns no points for it.")
     return None
+
+
+def timeout_problem(outcome, cause=None):
+    """The Problem of a call stopped by a time limit: too much work ("cpu"), or waiting ("idle", "wall")."""
+    used = f"{outcome.cpu_seconds:.1f} s of CPU time"
+    if outcome.timed_out == "cpu":
+        return Problem("timeout", (f"did not finish within its budget of {used}",),
+                       cause or "an infinite loop, or a Python loop over a large array where one NumPy "
+                       "expression would do. The budget counts the work your code does, not the time on "
+                       "the clock, so a busy machine does not change it.")
+    return Problem("timeout", (f"was stopped after {outcome.wall_seconds:.0f} s on the clock, having used "
+                               f"only {used}",),
+                   "it seems to wait rather than work (time.sleep, input(), a lock), or the machine was "
+                   "very busy: if your code does not wait, run the check again (a class grader retries "
+                   "it once by itself).")
 
 
 def _error_cause(error_type, text):
@@ -864,12 +821,13 @@ def _hint_applies(case, problem):
 
 
 def _failing_dependency(fn, function_name):
-    """(name, first lines of its failure) for a graded function of the same notebook that the student's
-    `fn` calls and that fails its own visible check, or None."""
+    """((name, its failure message), ...) for every graded function of the same notebook that the
+    student's `fn` calls and that fails its own visible check; empty when there is none."""
     notebook = _NOTEBOOK_OF.get(function_name)
     if notebook is None or function_name in _checking_dependency:
-        return None
+        return ()
     candidates = sorted((_referenced_names(fn) & set(notebook.checks)) - {function_name} - _checking_dependency)
+    failing = []
     for name in candidates:
         sibling = student_sibling(fn, name)
         if sibling is None or sibling is fn:
@@ -879,19 +837,85 @@ def _failing_dependency(fn, function_name):
             with contextlib.redirect_stdout(io.StringIO()):
                 notebook.checks[name](sibling)
         except CheckFailed as failure:
-            return name, str(failure)
+            failing.append((name, str(failure)))
         finally:
             _checking_dependency.discard(function_name)
-    return None
+    return tuple(failing)
 
 
-def _dependency_note(function_name, dependency, failure):
-    first = failure.splitlines()[0]
-    return (f"{function_name} calls your {dependency}, which does not pass its own check yet ({first.rstrip(':')}). "
-            f"Fix {dependency} first: {function_name} itself may well be right.")
+# Problems that a function's own code causes whatever the functions it calls return: they are judged
+# (and a known mistake named) even when one of those functions fails its own check.
+OWN_PROBLEMS = ("not_implemented", "mutated", "global_random", "stderr", "reference")
+
+
+def _dependency_note(function_name, failing, own_problem=False):
+    """What to say about the student's failing functions that `function_name` calls: fix them first (its
+    own result may well be right), or, after a problem of its own (`own_problem`), fix them too."""
+    names = [name for name, _ in failing]
+    one = len(names) == 1
+    listed = names[0] if one else ", ".join(names[:-1]) + " and " + names[-1]
+    failures = "; ".join(failure.splitlines()[0].rstrip(":") for _, failure in failing)
+    state = (f"{'does' if one else 'do'} not pass {'its' if one else 'their'} own check{'' if one else 's'} yet "
+             f"({failures})")
+    them = "it" if one else "them"
+    if own_problem:
+        return f"{function_name} also calls your {listed}, which {state}: fix {them} too."
+    return (f"{function_name} calls your {listed}, which {state}. Fix {them} first: {function_name} itself may "
+            "well be right.")
+
+
+# While a student works, each function is judged once per version: the verdicts of checks run in this
+# process, with the objects that made them (so that none of their ids can be reused). See check_with.
+_verdicts = {}
+
+
+def _verdict_key(fn, function_name, cases, inspect, mistakes):
+    """(key, objects) under which a verdict on `fn` may be kept, or None: the check's data, the function,
+    and every global its code (and its own helpers' code) reads, each object by identity. A function
+    in the grader's worker is never judged from memory."""
+    namespace = getattr(fn, "__globals__", None)
+    if namespace is None or getattr(fn, "call_student_remotely", None) is not None:
+        return None
+    try:
+        data = pickle.dumps((function_name, cases, [m.name for m in mistakes or ()]), protocol=5)
+    except Exception:  # a check whose cases do not pickle is simply run every time
+        return None
+    names = sorted(_referenced_names(fn))
+    inspector = getattr(inspect, "__qualname__", type(inspect).__qualname__)
+    key = (hashlib.sha256(data).hexdigest(), inspector, tuple(names))
+    return key, (fn, *(namespace.get(name) for name in names))
 
 
 def check_with(fn, function_name, cases: Sequence[Case], inspect, mistakes=None, parameter_names=None, hint=""):
+    """`judge` the function on the cases, or give the verdict it got before when neither the function,
+    nor any global it reads, nor the check's cases changed since (the same message, or the same line)."""
+    if mistakes is None:
+        mistakes = catalogued_mistakes(function_name)
+    keyed = _verdict_key(fn, function_name, cases, inspect, mistakes)
+    if keyed is not None:
+        key, objects = keyed
+        kept = _verdicts.get(key)
+        if kept is not None and len(kept[0]) == len(objects) and all(a is b for a, b in zip(kept[0], objects)):
+            failure, printed = kept[1]
+            if failure is not None:
+                raise CheckFailed(failure)
+            print(printed, end="")
+            return
+    output = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(output):
+            judge(fn, function_name, cases, inspect, mistakes, parameter_names, hint)
+    except CheckFailed as failure:
+        if keyed is not None:
+            _verdicts[key] = (objects, (str(failure), ""))
+        raise
+    finally:
+        print(output.getvalue(), end="")
+    if keyed is not None:
+        _verdicts[key] = (objects, (None, output.getvalue()))
+
+
+def judge(fn, function_name, cases: Sequence[Case], inspect, mistakes=None, parameter_names=None, hint=""):
     """Run `inspect(fn, case)` on every case; raise CheckFailed at the first case that fails.
 
     On a failure: if the student's function calls another graded function of theirs that fails its own
@@ -915,16 +939,17 @@ def check_with(fn, function_name, cases: Sequence[Case], inspect, mistakes=None,
             continue
         case_text = describe_case(case, names)
         blamed = _failing_dependency(fn, function_name)
-        if blamed is not None:
+        if blamed and verdict.problem.kind not in OWN_PROBLEMS:
             raise CheckFailed(failure_message(function_name, case_text, verdict.problem,
-                                              note=_dependency_note(function_name, *blamed)))
+                                              note=_dependency_note(function_name, blamed)))
         mistake = _known_mistake(verdict, case, inspect, mistakes, passed)
         problem = verdict.problem
         if mistake is None and _hint_applies(case, problem):
             problem = replace(problem, cause=getattr(case, "hint", ""))
         elif mistake is None and hint and problem.kind in ("value", "nonfinite"):
             problem = replace(problem, cause=hint)
-        raise CheckFailed(failure_message(function_name, case_text, problem, mistake))
+        raise CheckFailed(failure_message(function_name, case_text, problem, mistake,
+                                          after=_dependency_note(function_name, blamed, True) if blamed else None))
     print(f"✓ {function_name}: {len(cases)} case{'' if len(cases) == 1 else 's'} passed")
 
 

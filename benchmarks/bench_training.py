@@ -40,7 +40,7 @@ from course_lib.toolkit import (
     SoftmaxCrossEntropy,
     fit,
 )
-from course_lib.toolkit.threads import blas_thread_control
+from threadpoolctl import threadpool_info, threadpool_limits
 
 NNFS_STEPS = 10001
 CAPSTONE_EPOCHS = 500
@@ -165,16 +165,15 @@ def settings_for(ours, theirs):
     """{label: (train function, function that sets the thread count before it runs)}."""
     default_torch_threads = torch.get_num_threads()
     settings = {}
-    blas = blas_thread_control()
-    if blas is None:
+    blas = [info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"]
+    if not blas:
         settings["course_lib"] = (ours, lambda: None)
     else:
-        get_threads, set_threads = blas
-        default_blas_threads = get_threads()
-        settings["course_lib 1 thread"] = (ours, lambda: set_threads(1))
+        default_blas_threads = blas[0]
+        settings["course_lib 1 thread"] = (ours, lambda: threadpool_limits(1, user_api="blas"))
         settings[f"course_lib {default_blas_threads} threads (default)"] = (
             ours,
-            lambda: set_threads(default_blas_threads),
+            lambda: threadpool_limits(default_blas_threads, user_api="blas"),
         )
     settings["pytorch 1 thread"] = (theirs, lambda: torch.set_num_threads(1))
     settings[f"pytorch {default_torch_threads} threads (default)"] = (

@@ -28,8 +28,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from traitlets.config import PyFileConfigLoader
+
+from autograde_tests.trusted import demo_cells
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,7 +68,17 @@ def generate_release(dest: Path, db_path: Path | None = None, root: Path = REPO_
     expected = sorted(p.parent.name for p in (root / "solutions").glob("*/*.ipynb"))
     if generated != sorted(set(expected)):
         raise RuntimeError(f"nbgrader generated {generated}, expected one folder per source: {expected}")
+    for path in sorted(dest.glob("*/*.ipynb")):
+        mark_demo_cells_in(path)
     return unregister_ungraded(db_path or root / "gradebook.db", root)
+
+
+def mark_demo_cells_in(path: Path) -> None:
+    """Mark the cells of the release notebook at `path` that grading need not run (they only demonstrate:
+    autograde_tests.trusted.demo_cells)."""
+    nb = nbformat.read(path, as_version=nbformat.NO_CONVERT)
+    demo_cells.mark_demo_cells(nb)
+    nbformat.write(nb, path)
 
 
 def points(assignment_dir: Path) -> float:

@@ -34,7 +34,7 @@ from course_lib.toolkit import (
     fit,
     predict,
 )
-from course_lib.toolkit.threads import blas_thread_control, blas_threads
+from threadpoolctl import threadpool_info, threadpool_limits
 from course_lib.training import decayed_learning_rate, sgd_update
 
 pytestmark = [pytest.mark.course_lib, pytest.mark.filterwarnings("error")]
@@ -396,22 +396,18 @@ def test_progress_bar_is_quiet_unless_asked_for_when_not_in_a_terminal(capsys):
     assert "3/3" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(blas_thread_control() is None, reason="NumPy's bundled OpenBLAS not found")
+def _blas_threads():
+    return [info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"]
+
+
+@pytest.mark.skipif(not _blas_threads(), reason="NumPy uses no BLAS that threadpoolctl controls")
 def test_fit_trains_with_one_blas_thread_and_restores_the_setting():
-    get_threads, set_threads = blas_thread_control()
     seen = []
     model, rng = blobs_model(13)
-    with blas_threads(2):
+    with threadpool_limits(2, user_api="blas"):
         fit(model, *make_blobs(seed=2), SoftmaxCrossEntropy(), Adam(), rng, epochs=2,
-            callbacks=[lambda epoch, logs: seen.append(get_threads())])  # fmt: skip
-        assert get_threads() == 2
+            callbacks=[lambda epoch, logs: seen.append(_blas_threads())])  # fmt: skip
+        assert set(_blas_threads()) == {2}
         fit(model, *make_blobs(seed=2), SoftmaxCrossEntropy(), Adam(), rng, epochs=1, blas_thread_count=None,
-            callbacks=[lambda epoch, logs: seen.append(get_threads())])  # fmt: skip
-    assert seen == [1, 1, 2]
-
-
-def test_blas_threads_none_changes_nothing():
-    control = blas_thread_control()
-    before = control[0]() if control else None
-    with blas_threads(None):
-        assert (control[0]() if control else None) == before
+            callbacks=[lambda epoch, logs: seen.append(_blas_threads())])  # fmt: skip
+    assert [set(threads) for threads in seen] == [{1}, {1}, {2}]

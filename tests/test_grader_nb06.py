@@ -5,7 +5,7 @@ limit, accuracy threshold, reproducibility, NumPy's global random state)."""
 import numpy as np
 import pytest
 
-from autograde_tests import core, nb06
+from autograde_tests import core, limits, nb06
 from course_lib import training
 from tests.grader_testing import assert_fails, assert_passes, run_check
 
@@ -79,12 +79,15 @@ def test_a_seed_that_is_used_but_ignored_is_caught():
                  must_mention=["the same params for default_rng(0) and default_rng(1)"])
 
 
-def test_the_training_time_limit_follows_the_call_time_limit(monkeypatch):
-    # A training run may take TRAINING_TIME_FACTOR times the limit of a plain call, no more.
-    monkeypatch.setattr(core, "CALL_TIME_LIMIT", 0.05)
+def test_a_training_may_use_ten_times_the_references_cpu_time_and_no_more(monkeypatch):
+    # Pretend the reference trains in 1 ms of CPU here: then 10 ms is the budget, and 20,000 epochs
+    # run far past it (the floor is lowered to let the factor decide).
+    monkeypatch.setitem(limits._calibrations, "nb06.train_two_layer_net", 0.001)
+    monkeypatch.setattr(limits, "MIN_TRAINING_CPU_SECONDS", 0.0)
+    assert nb06.training_budget().cpu_seconds == pytest.approx(limits.TRAINING_CPU_FACTOR * 0.001)
     slow = _with_defaults(epochs=20_000)
     message, _, _ = run_check(nb06.check_train_two_layer_net, slow, hidden=False)
-    assert message is not None and "did not finish within the time limit" in message
+    assert message is not None and "did not finish within its budget of" in message
 
 
 def test_the_check_leaves_numpys_global_random_state_as_it_found_it():

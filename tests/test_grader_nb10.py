@@ -136,7 +136,7 @@ def _answers_and_grades(replace=None):
 
 
 def _verdicts(nb):
-    verdicts, _ = grade_notebook(nb, cwd=str(REPO_ROOT), thorough=True)
+    verdicts = grade_notebook(nb, cwd=str(REPO_ROOT), thorough=True).verdicts
     return {nb.cells[i].metadata["nbgrader"]["grade_id"]: v for i, v in verdicts.items()}
 
 

@@ -84,7 +84,20 @@ def test_a_kept_reference_is_caught_when_training_changes_params_in_place():
 
     message = assert_fails(nb11.check_EarlyStopping, KeepsReference, hidden=False)
     assert "best_params" in message and "overwritten in place" in " ".join(message.split())
-    assert "Known mistake, a reference kept instead of a copy" in " ".join(message.split())
+    assert "Known mistake, params kept without copying its arrays" in " ".join(message.split())
+
+
+def test_a_shallow_copy_is_named_as_one_not_as_the_dict_itself():
+    class ShallowCopy(early_stopping.EarlyStopping):
+        def update(self, val_loss, params):
+            stop = super().update(val_loss, params)
+            if self.best_epoch == self.num_updates - 1:
+                self.best_params = dict(params)
+            return stop
+
+    message = " ".join(assert_fails(nb11.check_EarlyStopping, ShallowCopy, hidden=False).split())
+    assert "Known mistake, params kept without copying its arrays" in message
+    assert "a shallow copy (a new dict, such as dict(params)" in message and "best_params = params" not in message
 
 
 def test_a_numpy_bool_and_a_numpy_best_loss_are_accepted():
@@ -108,7 +121,7 @@ def test_the_solution_passes_when_graded_in_another_process():
     solution.cells = [c for c in solution.cells if c.cell_type == "code" and (
         c.metadata["nbgrader"]["grade_id"] == "imports" or c.metadata["nbgrader"].get("solution")
         or c.metadata["nbgrader"].get("grade"))]
-    verdicts, _ = grade_notebook(solution, cwd=str(REPO_ROOT), thorough=True)
+    verdicts = grade_notebook(solution, cwd=str(REPO_ROOT), thorough=True).verdicts
     texts = {solution.cells[i].metadata["nbgrader"]["grade_id"]: v for i, v in verdicts.items()}
     assert set(texts) == {"train_val_split_tests", "EarlyStopping_tests"}
     for grade_id, verdict in texts.items():

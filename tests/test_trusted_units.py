@@ -9,7 +9,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograde_tests import core, nb03
+from autograde_tests import core, limits, nb03
 from autograde_tests.trusted import codec
 from autograde_tests.trusted.preprocessors import repair
 from autograde_tests.trusted.session import RemoteFunction, Session
@@ -97,32 +97,47 @@ def test_stripped_metadata_deleted_and_duplicated_cells_are_repaired_and_reporte
 # the worker and the session
 
 
-def test_a_cell_that_kills_or_hangs_the_worker_costs_only_itself():
-    cells = [(0, "import numpy as np"), (1, "def relu(z):\n    return np.maximum(z, 0)"), (2, "import os; os._exit(1)"),
-             (3, "while True: pass"), (4, "def step(z):\n    return np.where(z >= 0, 1.0, 0.0)")]
-    session = Session(cells, cell_time_limit=2)
+def test_a_cell_that_kills_or_hangs_the_worker_costs_only_itself_and_keeps_what_it_defined_before(monkeypatch):
+    monkeypatch.setattr(limits, "IDLE_SECONDS", 0.5)
+    cells = [(0, "import numpy as np"),
+             (1, "def relu(z):\n    return np.maximum(z, 0)\nimport os; os._exit(1)\nrelu = None"),
+             (2, "def step(z):\n    return np.where(z >= 0, 1.0, 0.0)\nwhile True: pass"),
+             (3, "def sigmoid(z):\n    return np.exp(-np.logaddexp(0, -z))\nimport time; time.sleep(10**6)"),
+             (4, "def leaky_relu(z, alpha=0.01):\n    return np.where(z > 0, z, alpha * z)")]
+    session = Session(cells, cell_cpu_seconds=0.5)
     try:
         runs = session.run_until(5)
-        assert runs[2].lost == "ended the Python process" and runs[3].lost == "ran longer than the cell time limit"
-        assert_passes(nb03.check_relu, session.student_function("relu"))
-        assert_passes(nb03.check_step, session.student_function("step"))
+        assert runs[1].lost == "ended the Python process"
+        assert runs[2].stopped == "cpu" and "used more than its 0.5 s of CPU time" in runs[2].lost
+        assert runs[3].stopped == "idle" and "it waited, or the machine was very busy" in runs[3].lost
+        # Waiting may be the machine's load: it is reported for a regrade; too much work is not.
+        assert [line.split()[1] for line in session.timed_out] == ["3"]
+        for check, name in ((nb03.check_relu, "relu"), (nb03.check_step, "step"), (nb03.check_sigmoid, "sigmoid"),
+                            (nb03.check_leaky_relu, "leaky_relu")):
+            assert_passes(check, session.student_function(name))
     finally:
         session.close()
 
 
-def test_a_call_that_hangs_or_exits_fails_its_check_and_the_session_goes_on(monkeypatch):
-    monkeypatch.setattr(core, "CALL_TIME_LIMIT", 0.5)
-    monkeypatch.setattr("autograde_tests.trusted.session.CALL_MARGIN", 0.5)
-    cells = [(0, "import numpy as np\nimport os\n"
+def test_a_call_that_loops_sleeps_or_exits_fails_its_check_with_the_reason_and_the_session_goes_on(monkeypatch):
+    monkeypatch.setattr(limits, "CALL_CPU_SECONDS", 0.5)
+    monkeypatch.setattr(limits, "IDLE_SECONDS", 0.5)
+    cells = [(0, "import numpy as np\nimport os\nimport time\n"
                  "def relu(z):\n    while True: pass\n"
+                 "def leaky_relu(z, alpha=0.01):\n    time.sleep(10**6)\n"
                  "def step(z):\n    os._exit(0)\n"
                  "def sigmoid(z):\n    return np.exp(-np.logaddexp(0, -z))")]
     session = Session(cells)
     try:
         session.run_until(1)
-        assert_fails(nb03.check_relu, session.student_function("relu"), must_mention=["did not finish"])
+        assert_fails(nb03.check_relu, session.student_function("relu"),
+                     must_mention=["did not finish within its budget of", "s of CPU time",
+                                   "not the time on the clock"])
+        assert_fails(nb03.check_leaky_relu, session.student_function("leaky_relu"),
+                     must_mention=["was stopped after", "seems to wait rather than work", "run the check again"])
         assert_fails(nb03.check_step, session.student_function("step"), must_mention=["ProcessEnded"])
         assert_passes(nb03.check_sigmoid, session.student_function("sigmoid"))
+        assert [line.split(" was stopped")[0] for line in session.timed_out] == ["a call of leaky_relu"]
     finally:
         session.close()
 

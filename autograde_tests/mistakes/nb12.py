@@ -25,7 +25,7 @@ from course_lib.toolkit import (
     fit,
 )
 from course_lib.toolkit import predict as toolkit_predict
-from course_lib.toolkit.threads import blas_threads
+from threadpoolctl import threadpool_limits
 
 # ---------------------------------------------------------------------------------------------
 # The stand-in: a vote of the k nearest training points.
@@ -148,6 +148,23 @@ def _fixed_seed_instead_of_rng(X, y, rng):
     return _labels_from(X, y, np.random.default_rng(0))
 
 
+def _unseeded_generator_instead_of_rng(X, y, rng):
+    """A Generator made without a seed: every training is another network. The stand-in shows it the way
+    a network would, by labelling a few percent of the points differently from one training to the next
+    (each point's label stays the same for one trained predict, however it is batched)."""
+    own = np.random.default_rng()
+    X_train, y_train = _voter(X, y, own)
+    key = own.random()
+
+    def predict(X_new):
+        X_new = np.asarray(X_new, dtype=np.float64)
+        labels = (_class_1_votes(X_train, y_train, X_new) > 0.5).astype(np.int64)
+        flipped = np.mod(key * 1e4 + X_new @ np.array([1e3, 1e6]), 1.0) < 0.02
+        return np.where(flipped, 1 - labels, labels)
+
+    return predict
+
+
 def _global_random_state(X, y, rng):
     order = np.random.permutation(len(X))
     return _labels_from(np.asarray(X)[order], np.asarray(y)[order], rng)
@@ -179,7 +196,7 @@ def _full_batch_plain_network(X, y, rng, layer_sizes=(2, 64, 64, 64, 2), steps=1
     params = network.init_network(list(layer_sizes), rng)
     state = {}
     stopper = EarlyStopping(patience=8)
-    with blas_threads(1):
+    with threadpool_limits(1, user_api="blas"):
         for step in range(steps):
             scores, cache = network.mlp_forward(X_train, params)
             dscores = backprop.softmax_cce_backward(losses.softmax(scores), y_train)
@@ -230,6 +247,10 @@ MISTAKES = {
         Mistake("a fixed seed instead of rng",
                 "the function makes its own Generator with a fixed seed and never draws from the rng it is "
                 "given, so a grader's seed changes nothing.", _fixed_seed_instead_of_rng),
+        Mistake("a Generator without a seed instead of rng",
+                "the function makes its own Generator without a seed (np.random.default_rng()) and never "
+                "draws from the rng it is given, so every run trains another network and no seed can "
+                "reproduce it.", _unseeded_generator_instead_of_rng),
         Mistake("NumPy's global random state",
                 "the shuffles or initial weights come from np.random's global functions instead of rng, so "
                 "the result depends on whatever ran before.", _global_random_state),

@@ -14,8 +14,15 @@ from dataclasses import dataclass
 
 from nbformat.v4 import new_output
 
-from autograde_tests import core
+from autograde_tests import core, limits
+from autograde_tests.trusted import demo_cells
 from autograde_tests.trusted.session import RemoteFunction, Session
+
+# A student cell that uses this much CPU time while graded is reported (integrity_report.json says
+# which cell made grading slow).
+SLOW_CELL_CPU_SECONDS = 5.0
+# Shown in place of the outputs of a cell that grading did not run.
+NOT_RUN_NOTE = "(Not run when grading: this cell only demonstrates, and no grade depends on it.)\n"
 
 
 @dataclass(frozen=True)
@@ -97,22 +104,38 @@ def _is_grade(cell):
     return cell.cell_type == "code" and meta.get("grade", False) and not meta.get("solution", False)
 
 
-def grade_notebook(nb, cwd=".", cell_time_limit=30.0, thorough=False):
+@dataclass
+class Graded:
+    """What grading a notebook found: {cell index: Verdict} of the grade cells, the CellRuns of the cells
+    that ran, the cells not run (they only demonstrate), what a wall-clock limit stopped, and the cells
+    and functions that used SLOW_CELL_CPU_SECONDS of CPU or more."""
+
+    verdicts: dict
+    runs: dict
+    not_run: set
+    timed_out: list
+    slow_cells: list
+    slow_calls: list
+
+
+def grade_notebook(nb, cwd=".", cell_cpu_seconds=limits.CELL_CPU_SECONDS, thorough=False):
     """Run `nb` the trusted way: every code cell's outputs are replaced, grade cells by their verdict.
 
-    thorough: run every check with its hidden cases too, even where the grade cell (a release's, say)
-    does not ask for them. Returns {cell index: Verdict} for the grade cells and the Session's CellRuns
-    by cell index.
+    Cells that only demonstrate (trusted.demo_cells) are not run. thorough: run every check with its
+    hidden cases too, even where the grade cell (a release's, say) does not ask for them.
     """
     code_cells = [(i, c.source) for i, c in enumerate(nb.cells) if c.cell_type == "code" and not _is_grade(c)]
-    session = Session(code_cells, cwd=cwd, cell_time_limit=cell_time_limit)
+    not_run = demo_cells.cells_to_skip(nb)
+    session = Session(code_cells, cwd=cwd, cell_cpu_seconds=cell_cpu_seconds)
     verdicts = {}
     try:
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
-            runs = session.run_until(index + 1)
-            if _is_grade(cell):
+            runs = session.run_until(index + 1, skip=not_run)
+            if index in not_run:
+                cell.outputs = [new_output("stream", name="stdout", text=NOT_RUN_NOTE)]
+            elif _is_grade(cell):
                 calls = checks_in(cell.source)
                 if thorough:
                     calls = list(dict.fromkeys(calls + [CheckCall(c.module, c.check, c.student_name, True)
@@ -123,7 +146,11 @@ def grade_notebook(nb, cwd=".", cell_time_limit=30.0, thorough=False):
                 cell.outputs = _run_outputs(runs.get(index))
     finally:
         session.close()
-    return verdicts, session.runs
+    slow_cells = [{"cell": i, "cpu_seconds": round(run.cpu_seconds, 1)} for i, run in sorted(session.runs.items())
+                  if run.cpu_seconds >= SLOW_CELL_CPU_SECONDS]
+    slow_calls = [{"function": name, "cpu_seconds": round(cpu, 1)} for name, cpu in session.work.items()
+                  if cpu >= SLOW_CELL_CPU_SECONDS]
+    return Graded(verdicts, session.runs, not_run, session.timed_out, slow_cells, slow_calls)
 
 
 def _verdict_outputs(result):

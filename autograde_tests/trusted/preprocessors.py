@@ -20,7 +20,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Float, Integer
 
-from autograde_tests import core
+from autograde_tests import core, limits
 from autograde_tests.trusted import grading, sandbox
 
 
@@ -148,22 +148,29 @@ class RepairSubmission(NbGraderPreprocessor):
 class TrustedExecute(NbGraderPreprocessor):
     """Run the student's cells in a worker process and write the trusted verdict into every grade cell."""
 
-    timeout = Float(30.0, help="Seconds each student cell may run in the worker.").tag(config=True)
+    timeout = Float(limits.CELL_CPU_SECONDS,
+                    help="Seconds of CPU time each student cell may use in the worker (the wall-clock limits "
+                         "that stop a waiting cell follow from it: autograde_tests.limits).").tag(config=True)
     grading_secret = Integer(None, allow_none=True,
                              help="A secret seed for the random hidden cases (students never see it).").tag(config=True)
 
     def preprocess(self, nb, resources):
         core.set_grading_secret(self.grading_secret)
         try:
-            verdicts, runs = grading.grade_notebook(nb, cwd=resources.get("metadata", {}).get("path") or ".",
-                                                    cell_time_limit=self.timeout)
+            graded = grading.grade_notebook(nb, cwd=resources.get("metadata", {}).get("path") or ".",
+                                            cell_cpu_seconds=self.timeout)
         finally:
             core.set_grading_secret(None)
-        lost = [f"cell {i} {run.lost}" for i, run in sorted(runs.items()) if run.lost]
+        lost = [f"cell {i} {run.lost}" for i, run in sorted(graded.runs.items()) if run.lost]
         record = nb.metadata.setdefault("autograde_tests", {})
-        record["verdicts"] = {str(i): {"passed": v.passed, "exercises": list(v.exercises)} for i, v in verdicts.items()}
+        record["verdicts"] = {str(i): {"passed": v.passed, "exercises": list(v.exercises)}
+                              for i, v in graded.verdicts.items()}
         record["skipped_cells"] = lost
         record["sandbox"] = sandbox.status()
-        for line in lost:
+        record["timed_out"] = graded.timed_out
+        record["slow_cells"] = graded.slow_cells
+        record["slow_calls"] = graded.slow_calls
+        record["not_run"] = sorted(graded.not_run)
+        for line in lost + graded.timed_out:
             self.log.warning("Trusted grading of %s: %s", resources["nbgrader"]["student"], line)
         return nb, resources

@@ -42,24 +42,24 @@ def check_notebook(path, as_json=False, out=sys.stdout):
     repairs = []
     if release is not None:
         nb, repairs = repair(nb, release)
-    verdicts, runs = grade_notebook(nb, cwd=str(path.parent), thorough=True)
+    graded = grade_notebook(nb, cwd=str(path.parent), thorough=True)
     rows = []
-    for index, result in sorted(verdicts.items()):
+    for index, result in sorted(graded.verdicts.items()):
         points = float(nb.cells[index].metadata.get("nbgrader", {}).get("points", 0))
         rows.append({"exercise": ", ".join(dict.fromkeys(result.exercises)) or f"cell {index}",
                      "points": points if result.passed else 0.0, "max_points": points,
                      "passed": result.passed, "message": "" if result.passed else result.text})
-    skipped = [f"cell {i} {run.lost}" for i, run in sorted(runs.items()) if run.lost]
+    skipped = [f"cell {i} {run.lost}" for i, run in sorted(graded.runs.items()) if run.lost]
     if as_json:
-        json.dump({"notebook": str(path), "exercises": rows, "repairs": repairs, "skipped_cells": skipped}, out,
-                  indent=2)
+        json.dump({"notebook": str(path), "exercises": rows, "repairs": repairs, "skipped_cells": skipped,
+                   "timed_out": graded.timed_out}, out, indent=2)
         out.write("\n")
     else:
-        _print_table(rows, repairs, skipped, out)
+        _print_table(rows, repairs, skipped, graded.timed_out, out)
     return 0 if rows and all(r["passed"] for r in rows) else 1
 
 
-def _print_table(rows, repairs, skipped, out):
+def _print_table(rows, repairs, skipped, timed_out, out):
     width = max([len(r["exercise"]) for r in rows] + [8])
     for row in rows:
         mark = "✓" if row["passed"] else "✗"
@@ -73,3 +73,7 @@ def _print_table(rows, repairs, skipped, out):
         print(f"(repaired: {line})", file=out)
     for line in skipped:
         print(f"(skipped: {line})", file=out)
+    if timed_out:
+        print("(Stopped by a clock limit, not for the work done: "
+              + "; ".join(timed_out) + ". Code that waits (sleep, input) is stopped this way, and so is any "
+              "code when the machine is very busy: if yours does not wait, run the check again.)", file=out)

@@ -1,11 +1,14 @@
 """A student's notebook running in a worker process, seen from the grader's side.
 
 A Session executes the notebook's code cells in order in a worker (see worker.py), and calls the
-student's functions there for the checks, which run here. A cell or a call that kills the worker, or
-runs past its time limit, loses nothing else: the worker is killed (never merely interrupted), a new one
-replays the cells before it (skipping the cells that killed or hung a worker), and the session goes on.
+student's functions there for the checks, which run here. A cell that runs past its time limits is
+stopped inside the worker, as Jupyter's interrupt would, and what it defined before stays. A cell or a
+call that kills the worker, or does not answer, loses nothing else: the worker is killed, a new one
+replays the cells before it, then the lost cell's statements one by one up to the one that killed it,
+and the session goes on. Time limits are autograde_tests.limits'.
 """
 
+import ast
 import base64
 import os
 import pickle
@@ -14,14 +17,10 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from autograde_tests import core
-from autograde_tests.trusted import codec
-
-# Seconds a worker may take to start, and the margin a call gets on top of the check's own time limit.
-START_TIME_LIMIT = 30.0
-CALL_MARGIN = 5.0
+from autograde_tests import core, limits
+from autograde_tests.trusted import codec, sandbox
 
 
 class WorkerLost(Exception):
@@ -34,9 +33,10 @@ class WorkerLost(Exception):
 
 class _Worker:
     def __init__(self, cwd):
-        env = dict(os.environ, MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
+        self.sandbox = sandbox.Sandbox(cwd)  # its private copy of cwd goes when this worker does
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "autograde_tests.trusted.worker"], cwd=cwd, env=env,
+            self.sandbox.command([sys.executable, "-m", "autograde_tests.trusted.worker"]), cwd=self.sandbox.cwd,
+            env=self.sandbox.env,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
         self._buffer = b""
 
@@ -86,58 +86,110 @@ class _Worker:
 
 @dataclass
 class CellRun:
-    """What happened when a cell ran: its output, and `lost` when it killed or hung its worker."""
+    """What happened when a cell ran: its output, the CPU seconds it used, and `lost` when it ran past
+    its time limits (`stopped`: "cpu", "idle" or "wall") or killed its worker. `replay`: what a new
+    worker runs again of it (of a cell that killed a worker, the statements before the one that did)."""
 
     stdout: str = ""
     stderr: str = ""
     error: tuple | None = None
     lost: str = ""
+    stopped: str = ""
+    cpu_seconds: float = 0.0
+    replay: tuple = ()
+
+
+def _statements(source):
+    """The cell's top-level statements as sources of their own (the whole cell if it is not plain Python)."""
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return [source]
+    lines = source.splitlines(keepends=True)
+    starts = [min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])]) for node in body]
+    return ["".join(lines[start - 1 : node.end_lineno]) for start, node in zip(starts, body)] or [source]
 
 
 @dataclass
 class Session:
-    """One student's notebook: code cells (index, source) in order, run lazily up to where a check needs."""
+    """One student's notebook: code cells (index, source) in order, run lazily up to where a check needs.
+
+    cell_cpu_seconds: the CPU budget of one cell. `timed_out` lists what a wall-clock limit stopped,
+    which a busy machine rather than the student may have caused."""
 
     cells: list
     cwd: str = "."
-    cell_time_limit: float = 30.0
+    cell_cpu_seconds: float = limits.CELL_CPU_SECONDS
     runs: dict = field(default_factory=dict)
+    timed_out: list = field(default_factory=list)
+    work: dict = field(default_factory=dict)
     _worker: _Worker | None = None
     _position: int = 0
 
-    def run_until(self, index):
-        """Run every code cell before notebook cell `index` that has not run yet; their CellRuns."""
+    def run_until(self, index, skip=()):
+        """Run every code cell before notebook cell `index` that has not run yet, except the cells in
+        `skip` (which get no CellRun); the CellRuns by cell index."""
         while self._position < len(self.cells) and self.cells[self._position][0] < index:
             cell_index, source = self.cells[self._position]
             self._position += 1
-            self.runs[cell_index] = self._run(cell_index, source)
+            if cell_index not in skip:
+                self.runs[cell_index] = self._run(cell_index, source)
         return self.runs
+
+    def _run_in_worker(self, source):
+        budget = limits.budget(self.cell_cpu_seconds)
+        return self._ensure_worker().request(("run", source, budget), budget.grader_seconds)
 
     def _run(self, cell_index, source):
         try:
-            answer = self._ensure_worker(self._position - 1).request(("run", source), self.cell_time_limit)
+            answer = self._run_in_worker(source)
         except WorkerLost as lost:
             self._worker = None
-            reason = "ran longer than the cell time limit" if lost.timed_out else "ended the Python process"
-            return CellRun(lost=reason)
-        return CellRun(answer["stdout"], answer["stderr"], tuple(answer["error"]) if answer["error"] else None)
+            run = self._run_statements(source, lost)
+        else:
+            run = CellRun(answer["stdout"], answer["stderr"], tuple(answer["error"]) if answer["error"] else None,
+                          cpu_seconds=answer["cpu_seconds"], replay=(source,))
+            if answer["stopped"]:
+                run.stopped, cpu, wall = answer["stopped"]
+                run.lost = (f"used more than its {self.cell_cpu_seconds:g} s of CPU time" if run.stopped == "cpu"
+                            else f"was stopped after {wall:.0f} s on the clock, having used only {cpu:.1f} s "
+                                 "of CPU time (it waited, or the machine was very busy)")
+        if run.stopped and run.stopped != "cpu":
+            self.timed_out.append(f"cell {cell_index} {run.lost}")
+        return run
 
-    def _ensure_worker(self, replay_upto):
-        """The worker, started anew if needed with the first `replay_upto` cells replayed (except those
-        that killed or hung a worker)."""
+    def _run_statements(self, source, lost):
+        """After `source` killed or hung a worker: run its statements one by one in a new worker, up to
+        the one that does it again, so that what the cell defined before that statement stays."""
+        kept = []
+        for statement in _statements(source):
+            try:
+                self._run_in_worker(statement)
+            except WorkerLost:
+                self._worker = None
+                break
+            kept.append(statement)
+        if lost.timed_out:
+            return CellRun(lost="did not answer within its time limits and was stopped", stopped="wall",
+                           replay=tuple(kept))
+        return CellRun(lost="ended the Python process", replay=tuple(kept))
+
+    def _ensure_worker(self):
+        """The worker, started anew if needed with what the cells run so far left behind replayed."""
         if self._worker is None:
             self._worker = _Worker(self.cwd)
-            for cell_index, source in self.cells[:replay_upto]:
-                if not self.runs.get(cell_index, CellRun()).lost:
+            budget = limits.budget(self.cell_cpu_seconds)
+            for run in self.runs.values():
+                for source in run.replay:
                     try:
-                        self._worker.request(("run", source), self.cell_time_limit)
+                        self._worker.request(("run", source, budget), budget.grader_seconds)
                     except WorkerLost:
                         self._worker = _Worker(self.cwd)
         return self._worker
 
     def request(self, message, timeout):
         try:
-            return self._ensure_worker(self._position).request(message, timeout)
+            return self._ensure_worker().request(message, timeout)
         except WorkerLost:
             self._worker = None
             raise
@@ -145,7 +197,7 @@ class Session:
     def student_function(self, name):
         """What the student's notebook binds to `name`: a RemoteFunction, or the value (None if undefined)."""
         try:
-            answer = self.request(("lookup", name), START_TIME_LIMIT)
+            answer = self.request(("lookup", name), limits.WORKER_START_SECONDS)
         except WorkerLost:
             return None
         return RemoteFunction(self, name) if answer["function"] else answer["value"]
@@ -171,23 +223,31 @@ class RemoteFunction:
 
     def call_student_remotely(self, case, parameter_names):
         reference = (self.reference.__module__, self.reference.__name__) if self.reference else None
-        limit = (case.time_limit or core.CALL_TIME_LIMIT) + CALL_MARGIN
+        # The grader decides the limits: the worker applies the Budget it is sent.
+        case = replace(case, budget=case.budget or limits.call_budget())
         try:
-            fields = self.session.request(("call", self.__name__, case, list(parameter_names), reference), limit)
+            fields = self.session.request(("call", self.__name__, case, list(parameter_names), reference),
+                                          case.budget.grader_seconds)
         except WorkerLost as lost:
             if lost.timed_out:
-                return core.Outcome(timed_out=True)
+                self.session.timed_out.append(f"a call of {self.__name__} did not answer and was stopped")
+                return core.Outcome(timed_out="wall", wall_seconds=case.budget.grader_seconds)
             return core.Outcome(error_type="ProcessEnded",
                                 error_message="the Python process running your code ended during the call "
                                               "(os._exit, a crash, or running out of memory)")
         fields = {k: v for k, v in fields.items() if k in core.Outcome.__dataclass_fields__}
         for name in ("warnings", "mutated", "generators_used"):
             fields[name] = tuple(fields.get(name, ()))
-        return core.Outcome(**fields)
+        outcome = core.Outcome(**fields)
+        self.session.work[self.__name__] = self.session.work.get(self.__name__, 0.0) + outcome.cpu_seconds
+        if outcome.timed_out in ("idle", "wall"):
+            self.session.timed_out.append(f"a call of {self.__name__} was stopped after "
+                                          f"{outcome.wall_seconds:.0f} s on the clock")
+        return outcome
 
     def referenced_names(self):
         try:
-            return set(self.session.request(("names", self.__name__), START_TIME_LIMIT))
+            return set(self.session.request(("names", self.__name__), limits.WORKER_START_SECONDS))
         except WorkerLost:
             return set()
 

@@ -5,10 +5,11 @@ trusts) and answers on stdout with one line of codec JSON each (which the grader
 trusting it). Before any student code runs, the protocol's streams are moved to private descriptors and
 the student's stdout and stderr are captured per cell, so nothing the student prints reaches the grader.
 
-Requests: ("run", source) executes a cell in an IPython shell; ("lookup", name) says whether a name is a
-function; ("names", name) lists the global names a function refers to; ("call", name, case, parameter
-names, (module, qualname) of the reference being graded) calls the student's function through
-core.call_student and returns the Outcome as data.
+Requests: ("run", source, limits.Budget) executes a cell in an IPython shell, stopped from inside when it
+runs past its time limits (like Jupyter's interrupt: what the cell defined before stays); ("lookup",
+name) says whether a name is a function; ("names", name) lists the global names a function refers to;
+("call", name, case, parameter names, (module, qualname) of the reference being graded) calls the
+student's function through core.call_student and returns the Outcome as data.
 """
 
 import base64
@@ -19,6 +20,7 @@ import io
 import os
 import pickle
 import sys
+import time
 
 
 def _protocol_streams():
@@ -70,25 +72,36 @@ def _watched_call(core, fn, case, names, reference):
     return outcome
 
 
-def _run_cell(shell, source):
+def _run_cell(shell, source, budget, limits):
     stdout, stderr = io.StringIO(), io.StringIO()
+    start = time.process_time()
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-        result = shell.run_cell(source, store_history=False, silent=False)
+        with limits.enforced(budget):
+            result = shell.run_cell(source, store_history=False, silent=False)
     error = result.error_in_exec or result.error_before_exec
+    stopped = isinstance(error, limits.TimeLimitExceeded)
     return {
         "stdout": stdout.getvalue()[-20_000:],
         "stderr": stderr.getvalue()[-20_000:],
-        "error": None if error is None else [type(error).__name__, str(error)[:2000]],
+        "error": None if error is None or stopped else [type(error).__name__, str(error)[:2000]],
+        "stopped": [error.kind, error.cpu_seconds, error.wall_seconds] if stopped else None,
+        "cpu_seconds": time.process_time() - start,
     }
 
 
 def main():
     incoming, outgoing = _protocol_streams()
     os.environ.setdefault("MPLBACKEND", "Agg")
+    # One BLAS thread for everything the student's code runs (autograde_tests.limits says why); the
+    # environment reaches any process it starts, threadpoolctl the libraries already loaded.
+    os.environ.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     from IPython.core.interactiveshell import InteractiveShell
+    from threadpoolctl import threadpool_limits
 
-    from autograde_tests import core
+    from autograde_tests import core, limits
     from autograde_tests.trusted import codec
+
+    threadpool_limits(1)
 
     shell = InteractiveShell.instance()
     namespace = shell.user_ns
@@ -96,12 +109,11 @@ def main():
         request = pickle.loads(base64.b64decode(line))
         op = request[0]
         if op == "run":
-            answer = _run_cell(shell, request[1])
+            answer = _run_cell(shell, request[1], request[2], limits)
         elif op == "lookup":
             value = namespace.get(request[1], core)
             answer = {"function": callable(value) and value is not core,
-                      "value": None if value is core else (value if not callable(value) else None),
-                      "defined": value is not core}
+                      "value": None if value is core else (value if not callable(value) else None)}
         elif op == "names":
             answer = sorted(core._referenced_names(namespace[request[1]]))
         elif op == "call":

@@ -2,11 +2,11 @@
 `evaluate` and `predict`."""
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
 from course_lib.optimizers import iterate_minibatches
 from course_lib.regularization import l2_grads, l2_penalty
-from course_lib.toolkit.threads import blas_threads
 
 
 def train_step(model, X_batch, y_batch, loss, optimizer, lr, rng, l2=0.0):
@@ -98,8 +98,9 @@ def fit(
     progress: True or False to show a progress bar or not; None shows it in Jupyter and in terminals,
         not when output goes to a file or pipe.
     blas_thread_count: threads for NumPy's matrix products while training, restored afterwards. 1 by
-        default: small networks gain nothing from more, and lose several times on a busy machine (see
-        course_lib.toolkit.threads); None leaves NumPy's setting alone.
+        default: small networks gain nothing from more, and on a busy machine OpenBLAS's threads spin
+        while they wait for cores (a capstone training measured 10-70 times its one-thread CPU time);
+        None leaves NumPy's setting alone.
 
     Returns history, a dict of lists with one float per epoch: "loss" and "accuracy" (means over the
     epoch's batches, in training mode, as the weights changed), "lr" (the rate of the epoch's last step),
@@ -117,7 +118,7 @@ def fit(
     step = 0
     # disable=None is tqdm's own rule: quiet unless writing to a terminal (always shown in Jupyter).
     epoch_bar = tqdm(range(epochs), desc="epochs", disable=None if progress is None else not progress)
-    with blas_threads(blas_thread_count):
+    with threadpool_limits(blas_thread_count, user_api="blas"):
         for epoch in epoch_bar:
             logs, step = train_epoch(model, X, y, loss, optimizer, rng, batch_size, lr_schedule, l2, epoch, step)
             if validation_data is not None:
