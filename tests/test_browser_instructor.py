@@ -140,13 +140,16 @@ def test_instructor_mode_autogrades_a_submission_from_formgrader(tmp_path):
         autograde_seconds = time.monotonic() - clicked
         page.locator("#success-modal").get_by_role("button", name="Close").first.click()
         expect(page.locator("#success-modal")).to_be_hidden()
+        expect(page.locator(".modal-backdrop")).to_have_count(0)
         full = f"{points:g} / {points:g}"
         expect(row.locator("td.score")).to_have_text(full)
         expect(row.locator("td.status")).to_have_text("graded")
         page.screenshot(path=str(tmp_path / "instructor-autograded.png"), full_page=True)
 
-        # The Lab side: the Nbgrader menu leads to Formgrader.
+        # The Lab side serves the course root, and its Nbgrader menu leads to Formgrader.
         page.goto(f"{base}/lab?reset&token={token}")
+        for folder in ("solutions", "notebooks", "submitted"):
+            expect(page.locator(".jp-DirListing-itemText", has_text=folder)).to_be_visible()
         page.get_by_role("menuitem", name="Nbgrader", exact=True).click()
         expect(page.get_by_role("menuitem", name="Formgrader", exact=True)).to_be_visible()
         page.screenshot(path=str(tmp_path / "instructor-lab-nbgrader-menu.png"))
