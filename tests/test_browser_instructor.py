@@ -74,7 +74,7 @@ def launched(root: Path, scratch: Path, *mode):
     # As from a shell where the venv is not activated: launch.py must put its bin/ on PATH itself.
     env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if Path(p) != BIN)
     port, token = free_port(), uuid.uuid4().hex
-    log_path = scratch / f"launch{'-'.join(('',) + mode)}.log"
+    log_path = scratch / f"launch{''.join('-' + arg.lstrip('-') for arg in mode)}.log"
     started = time.monotonic()
     with open(log_path, "w") as log:
         server = subprocess.Popen(
