@@ -17,6 +17,7 @@ from autograde_tests import nb11
 from autograde_tests.core import CheckFailed
 from course_lib import (
     activations,
+    backprop,
     batchnorm,
     capstone,
     datasets,
@@ -24,10 +25,13 @@ from course_lib import (
     gradcheck,
     layers,
     losses,
+    network,
     optimizers,
+    regularization,
     training,
 )
 from course_lib.toolkit import SGD, BatchNorm, Dense, ReLU, Sequential, SoftmaxCrossEntropy, fit
+from course_lib.widgets.learning_rate import learning_rate_explorer
 
 SEEDS = range(5)
 
@@ -85,6 +89,26 @@ def test_06_linear_classifier_flattens_at_about_1_08_and_0_4(seed):
     assert 1.07 < final < 1.09 < np.log(3)
     assert abs(history["loss"][100] - final) < 0.01, "flat within the first hundred steps"
     assert 0.35 <= history["accuracy"][-1] <= 0.45
+
+
+# 06, explorer-md: 1000 constant-rate steps from one He start: lr 0.001 hardly moves, lr 3 ends lowest, lr 30 climbs and ends calling every point the same class.
+
+
+@pytest.mark.nb06
+@pytest.mark.parametrize("seed", SEEDS)
+def test_06_learning_rate_explorer_too_small_good_too_large(seed):
+    explorer = learning_rate_explorer(seed=seed)
+    results = {}
+    with threadpool_limits(1, user_api="blas"):
+        for lr in (0.001, 3.0, 30.0):
+            explorer.set_values(lr=lr, steps=1000)
+            explorer.train()
+            results[lr] = dict(explorer.results)
+    small, good, large = results[0.001], results[3.0], results[30.0]
+    assert small["final_loss"] > 0.85 * small["initial_loss"], "too small: the loss hardly moves"
+    assert good["final_loss"] < min(small["final_loss"], large["final_loss"]), "good: the lowest of the three"
+    assert large["final_loss"] > large["initial_loss"], "too large: the loss climbs"
+    assert large["final_accuracy"] == pytest.approx(1 / 3), "too large: every point called the same class"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -252,6 +276,129 @@ def test_07_published_recipe_ends_in_the_stated_region_from_any_start(dtype):
     # B and C (the published start) match the published epoch 0 exactly, to the printed digits
     first_accuracy, first_loss = measured[0]
     assert (round(float(first_accuracy[-1]), 3), round(float(first_loss[-1]), 3)) == (0.360, 1.099)
+
+
+# ---------------------------------------------------------------------------------------------
+# 08, stats-read-md: what ten ReLU layers of width 128 do to the activations and gradients, per scheme.
+
+
+def _relu_layer_stats(scheme, seed, depth=10, width=128):
+    """The notebook's layer_stats for ReLU: std of every hidden layer's activations and of every dW."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((500, width))
+    y = rng.integers(0, 10, size=500)
+    params = network.init_network([width] * depth + [10], rng, scheme)
+    scores, cache = network.mlp_forward(X, params)
+    grads = network.mlp_backward(backprop.softmax_cce_backward(losses.softmax(scores), y), cache, params)
+    return (np.array([np.std(A_in) for A_in, _ in cache[1:]]),
+            np.array([np.std(grads[f"W{layer}"]) for layer in range(1, depth + 1)]))
+
+
+@pytest.mark.nb08
+@pytest.mark.parametrize("seed", SEEDS)
+def test_08_initialisation_schemes_through_ten_relu_layers(seed):
+    with threadpool_limits(1, user_api="blas"):
+        stats = {scheme: _relu_layer_stats(scheme, seed) for scheme in ("zeros", "small", "xavier", "he")}
+    assert not np.any(stats["zeros"][0]) and not np.any(stats["zeros"][1]), "zeros: exactly 0 everywhere"
+    small, xavier, he = stats["small"][0], stats["xavier"][0], stats["he"][0]
+    small_factors = small[1:] / small[:-1]
+    assert small_factors.max() < 1 and small_factors.max() / small_factors.min() < 1.5, "small: the same factor"
+    xavier_factor = (xavier[-1] / xavier[0]) ** (1 / (len(xavier) - 1))
+    assert 0.6 < xavier_factor < 0.8, "Xavier: about a factor 0.7 per layer"
+    assert 0.5 < he[-1] / he[0] < 2, "He: the same size through all the layers"
+    he_grads = stats["he"][1]
+    assert he_grads[0] < he_grads[-1], "He: the gradients shrink somewhat on the way to the input"
+    assert np.all(he_grads > 10 * stats["xavier"][1]), "more than ten times Xavier's"
+    assert np.all(he_grads > 1e6 * stats["small"][1]), "many orders of magnitude above the small weights'"
+
+
+# 08, train-read-md: six layers, plain gradient descent: small weights do not move from ln 3, Xavier learns,
+# He learns fastest.
+
+
+@pytest.mark.nb08
+@pytest.mark.parametrize("seed", SEEDS)
+def test_08_small_weights_stay_at_ln3_while_xavier_learns_and_he_learns_fastest(seed):
+    X, y = datasets.spiral_data(100, 3)
+    final = {}
+    with threadpool_limits(1, user_api="blas"):
+        for scheme in ("small", "xavier", "he"):
+            params = network.init_network([2, 64, 64, 64, 64, 64, 3], np.random.default_rng(seed), scheme)
+            history = []
+            for _ in range(500):
+                scores, cache = network.mlp_forward(X, params)
+                probs = losses.softmax(scores)
+                history.append(losses.categorical_cross_entropy(probs, y))
+                training.sgd_update(params, network.mlp_backward(backprop.softmax_cce_backward(probs, y), cache,
+                                                                 params), 0.1)
+            final[scheme] = history[-1]
+            if scheme == "small":
+                assert np.max(np.abs(np.array(history) - np.log(3))) < 1e-3, "does not move from ln 3"
+    assert final["he"] < final["xavier"] < np.log(3) - 0.01, final
+
+
+# ---------------------------------------------------------------------------------------------
+# 09, overfit-read-md, l2-read-md and dropout-read-md: the notebook's trainer (a 2-128-128-2 network, Adam at
+# 0.01, 1000 full-batch steps on 2 x 50 spiral points at noise 0.08), from five initial draws.
+
+
+def _regularised_run(seed, lam=0.0, keep_prob=1.0, steps=1000):
+    """The notebook's train(): returns (training accuracy, validation accuracy, validation losses every 20
+    steps, last training loss), with the losses measured without dropout and without the penalty."""
+    X_train, y_train = datasets.make_two_spirals(n=50, noise=0.08, seed=0)
+    X_val, y_val = datasets.make_two_spirals(n=500, noise=0.08, seed=1)
+    rng = np.random.default_rng(seed)
+    params, state, val_losses = network.init_network([2, 128, 128, 2], rng, "he"), {}, []
+
+    def loss_on(X, y):
+        return losses.categorical_cross_entropy(losses.softmax(network.mlp_forward(X, params)[0]), y)
+
+    with threadpool_limits(1, user_api="blas"):
+        for step in range(steps):
+            if step % 20 == 0:
+                val_losses.append(loss_on(X_val, y_val))
+            A, cache, masks = X_train, [], []
+            for layer in (1, 2, 3):
+                Z = A @ params[f"W{layer}"] + params[f"b{layer}"]
+                cache.append((A, Z))
+                if layer < 3:
+                    A, mask = regularization.dropout_forward(np.maximum(Z, 0), keep_prob, rng, training=True)
+                    masks.append(mask)
+            grads, dZ = {}, backprop.softmax_cce_backward(losses.softmax(Z), y_train)
+            for layer in (3, 2, 1):
+                dA, grads[f"W{layer}"], grads[f"b{layer}"] = backprop.dense_backward(dZ, cache[layer - 1][0],
+                                                                                    params[f"W{layer}"])
+                if layer > 1:
+                    dA = regularization.dropout_backward(dA, masks[layer - 2], keep_prob)
+                    dZ = backprop.relu_backward(dA, cache[layer - 2][1])
+            optimizers.adam_update(params, regularization.l2_grads(params, grads, lam), state, lr=0.01)
+        val_losses.append(loss_on(X_val, y_val))
+
+    def accuracy_on(X, y):
+        return losses.accuracy(network.mlp_forward(X, params)[0], y)
+
+    return accuracy_on(X_train, y_train), accuracy_on(X_val, y_val), np.array(val_losses), loss_on(X_train, y_train)
+
+
+@pytest.mark.nb09
+@pytest.mark.parametrize("seed", SEEDS)
+def test_09_overfitting_and_what_l2_and_dropout_do_to_it(seed):
+    ceiling = capstone.bayes_accuracy(0.08, np.random.default_rng(seed), n=500, samples=4000)
+    plain = _regularised_run(seed)
+    l2 = _regularised_run(seed, lam=0.003)
+    strong_l2 = _regularised_run(seed, lam=0.01)
+    dropout = _regularised_run(seed, keep_prob=0.5)
+    train_accuracy, val_accuracy, val_losses, train_loss = plain
+    assert train_loss < 0.05 and train_accuracy == 1.0, "the training loss falls to almost 0, accuracy 1.0"
+    lowest = int(np.argmin(val_losses))
+    assert lowest < len(val_losses) // 2 and val_losses[-1] > 2 * val_losses[lowest], "early lowest, then climbs"
+    assert val_accuracy < ceiling - 0.05, "validation accuracy far below the ceiling"
+    assert l2[3] > 5 * train_loss, "with L2 the training loss no longer goes to 0"
+    assert l2[2][-1] < 0.5 * val_losses[-1] and l2[1] > val_accuracy, "L2: lower validation loss, higher accuracy"
+    assert strong_l2[0] < 0.8, "lambda 0.01 under-fits: even the training accuracy stays low"
+    assert dropout[2][-1] < val_losses[-1] and dropout[1] > val_accuracy, "dropout helps too"
+    assert dropout[1] <= l2[1] and dropout[2][-1] >= l2[2][-1], "dropout does less than the penalty here"
+    assert max(l2[1], dropout[1]) < ceiling, "neither reaches the ceiling"
 
 
 # ---------------------------------------------------------------------------------------------
