@@ -92,8 +92,9 @@ class FloatWriter:
 
     Positional notation with the same number of decimals for all (scientific notation with the same
     significant digits when the largest magnitude is below 1e-4 or from 1e6 on, unless all are whole
-    numbers): one decimal for whole numbers, else SIGNIFICANT_DIGITS for the largest value, more until every pair in `apart` is written differently and no value of at least
-    VISIBLE_RATIO times the largest reads as 0; then without the trailing zeros they all share.
+    numbers): one decimal for whole numbers, else SIGNIFICANT_DIGITS for the largest value, more until
+    every pair in `apart` is written differently and no value of at least VISIBLE_RATIO times the
+    largest reads as 0; then without the trailing zeros they all share.
     """
 
     def __init__(self, values, apart=()):
@@ -352,6 +353,24 @@ def first_difference_line(path, got, expected, differs):
             f"({int(differs.sum())} of {differs.size} entries differ)")
 
 
+def scale_line(path, factor, entries=True):
+    """That every entry got (`entries`; else the one number got) is `factor` times the expected one,
+    written as the fraction 1/k or the whole number k when it is one (1/N applied twice, a count
+    instead of a mean)."""
+    whole = round(factor) if abs(factor) >= 1 else 0
+    inverse = round(1 / factor) if 0 < abs(factor) < 1 else 0
+    if whole and abs(factor - whole) <= 1e-6 * abs(factor):
+        amount = f"{whole} times"
+    elif inverse and abs(1 / factor - inverse) <= 1e-6 * abs(1 / factor):
+        amount = f"1/{inverse} of" if inverse > 0 else f"−1/{-inverse} of"
+    else:
+        amount = f"{FloatWriter([factor])(factor)} times"
+    prefix = f"{path}: " if path else ""
+    if entries:
+        return f"{prefix}every entry is {amount} the expected one"
+    return f"{prefix}that is {amount} the expected value"
+
+
 # ---------------------------------------------------------------------------------------------
 # Kinds of values, in words
 
@@ -455,9 +474,10 @@ def wrap(text, indent="", subsequent="    "):
     return lines
 
 
-def failure_message(function_name, case_text, problem, known_mistake=None, note=None):
+def failure_message(function_name, case_text, problem, known_mistake=None, note=None, after=None):
     """The text a student reads: the case, got/expected (or what went wrong), then the likely cause, the
-    known mistake, or a `note` that replaces both (such as "a function it calls is wrong")."""
+    known mistake, or a `note` that replaces both (such as "a function it calls is wrong"), and last
+    `after`, a remark that adds to them (such as "it also calls a function that is wrong")."""
     lines = wrap(f"{function_name} failed on {case_text}:", "", CASE_INDENT)
     if "\n" in case_text or lines[0].endswith(" failed on"):  # the inputs on lines of their own
         lines = [f"{function_name} failed on the inputs"] + wrap(case_text + ":", CASE_INDENT, CASE_INDENT + "    ")
@@ -470,4 +490,6 @@ def failure_message(function_name, case_text, problem, known_mistake=None, note=
                       LINE_INDENT + "  ")
     elif problem.cause:
         lines += wrap(f"Likely cause: {problem.cause}", LINE_INDENT, LINE_INDENT + "  ")
+    if after is not None:
+        lines += wrap(after, LINE_INDENT, LINE_INDENT + "  ")
     return "\n".join(lines)

@@ -333,8 +333,11 @@ def check_rmsprop_update(fn, hidden=False):
     updates = ("params", "cache")
     cases = [
         _update_case(RMSPROP_NAMES, (params, grads, earlier, 0.01), updates),
-        _update_case(RMSPROP_NAMES, (params, grads, {}, 0.01), updates,
-                     hint="a missing cache starts at zero."),
+        # The defaults in use from the visible cases on: a signature without them fails here already.
+        _update_case(RMSPROP_NAMES, (params, grads, {}), updates, hint="a missing cache starts at zero.",
+                     label=update_label(list(zip(RMSPROP_NAMES, (params, grads, {}))),
+                                        "lr, rho and eps left out; returns None; params and cache are judged "
+                                        "after the call")),
     ]
     if hidden:
         p, g, _, squares = _random_problem()
@@ -368,8 +371,12 @@ def check_adam_update(fn, hidden=False):
     updates = ("params", "state")
     cases = [
         _update_case(ADAM_NAMES, (params, grads, earlier, 0.01), updates),
-        _update_case(ADAM_NAMES, (params, grads, {}, 0.01), updates,
-                     hint="an empty state is the first step: t becomes 1, and m and v start at zero."),
+        # The defaults in use from the visible cases on: a signature without them fails here already.
+        _update_case(ADAM_NAMES, (params, grads, {}), updates,
+                     hint="an empty state is the first step: t becomes 1, and m and v start at zero.",
+                     label=update_label(list(zip(ADAM_NAMES, (params, grads, {}))),
+                                        "lr, beta1, beta2 and eps left out; returns None; params and state "
+                                        "are judged after the call")),
     ]
     if hidden:
         p, g, m, v = _random_problem()

@@ -18,6 +18,7 @@ from autograde_tests.core import (
     check_with,
     describe,
     format_value,
+    named_result,
     seed_text,
 )
 from autograde_tests.mistakes import nb08 as catalogue
@@ -381,7 +382,8 @@ def _backward_cases(hidden):
 
 def check_mlp_backward(fn, hidden=False):
     """mlp_backward: a gradient for every key of params; no ReLU slope on the output layer"""
-    check_cases(fn, "mlp_backward", network.mlp_backward, _backward_cases(hidden), hint=BACKWARD_HINT)
+    check_cases(fn, "mlp_backward", named_result(network.mlp_backward, "grads"), _backward_cases(hidden),
+                hint=BACKWARD_HINT)
 
 
 NOTEBOOK = Notebook("08_deep_networks", [

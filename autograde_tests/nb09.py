@@ -17,6 +17,7 @@ from autograde_tests.core import (
     compare,
     describe,
     format_value,
+    named_result,
     seed_text,
     tolerance_for,
 )
@@ -121,7 +122,7 @@ def check_l2_grads(fn, hidden=False):
                   {"W": random_grads["W1"], "b": random_grads["b1"]}, 2.0),
                  label="params and grads W (4, 6), b (6,) from the same draw, lam = 2.0"),
         ]
-    check_cases(fn, "l2_grads", regularization.l2_grads, cases, hint=GRADS_HINT)
+    check_cases(fn, "l2_grads", named_result(regularization.l2_grads, "grads"), cases, hint=GRADS_HINT)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -277,9 +278,11 @@ def _out_problem(out, mask, A, case):
     if not close.all():
         index = tuple(int(i) for i in np.argwhere(~close)[0])
         kept = bool(mask[index])
-        return Problem("rescaling", (f"got      out{list(index)} = {format_value(float(out[index]))} where A is "
-                                     f"{format_value(float(A[index]))} and your mask is {int(kept)} "
-                                     f"({int((~close).sum())} of {close.size} entries differ from A·mask / keep_prob)",
+        where = ", ".join(map(str, index))
+        return Problem("rescaling", (f"got      out[{where}] = {format_value(float(out[index]))} (indices count "
+                                     f"from 0) where A is {format_value(float(A[index]))} and your mask is "
+                                     f"{int(kept)}; {int((~close).sum())} of {close.size} entries are not A "
+                                     "masked by your mask and rescaled by keep_prob",
                                      f"expected {format_value(float(wanted[index]))}, that is "
                                      + ("A / keep_prob for a kept unit" if kept else "0 for a dropped unit")),
                        "inverted dropout zeroes the dropped units and divides the kept ones by keep_prob, using "

@@ -164,18 +164,24 @@ def _forward_problem(outcome, expected, expected_updates, case):
     return None
 
 
-def _forward_symptom(outcome):
-    """The outcome with the cache left out, so that a mistake is named by out and bn_state alone."""
+def _forward_symptom(outcome, expected, case):
+    """The outcome with the cache left out, so that a mistake is named by out and bn_state alone; when out
+    is wrong in training, by out alone (the running statistics of a wrong normalisation are wrong in as
+    many ways as it can be written)."""
     value = outcome.value
-    if isinstance(value, tuple | list) and len(value) == 2:
-        return replace(outcome, value=value[0])
-    return outcome
+    if not (isinstance(value, tuple | list) and len(value) == 2):
+        return outcome
+    training = (dict(zip(FORWARD_PARAMETERS, case.args)) | case.kwargs).get("training", True)
+    if training and compare(value[0], expected[0], **tolerance_for(case)) is not None:
+        return replace(outcome, value=value[0], updated={})
+    return replace(outcome, value=value[0])
 
 
 def _inspect_forward(fn, case):
     expected, expected_updates = call_reference(batchnorm.batchnorm_forward, case, FORWARD_PARAMETERS)
     outcome = call_student(fn, case, FORWARD_PARAMETERS)
-    return Verdict(_forward_problem(outcome, expected, expected_updates, case), _forward_symptom(outcome))
+    return Verdict(_forward_problem(outcome, expected, expected_updates, case),
+                   _forward_symptom(outcome, expected, case))
 
 
 def check_batchnorm_forward(fn, hidden=False):
@@ -204,8 +210,9 @@ BACKWARD_HINT = ("in training the mean and the variance depend on every row of Z
                  "the direct path through Z_hat, and the paths through the mean and the variance, which "
                  "send back the batch sums of dout and of dout · Z_hat. dgamma and dbeta are sums over the "
                  "batch (axis 0).")
-EVAL_BACKWARD_HINT = ("in evaluation the running statistics are constants: nothing flows back through them, "
-                      "so dZ is dout times gamma over the running standard deviation.")
+EVAL_BACKWARD_HINT = ("in evaluation the running statistics are constants: the normalisation is a fixed "
+                      "scale and shift of each feature, so the gradient goes back through that scale and "
+                      "gamma alone, and nothing flows through a mean or a variance.")
 
 
 @dataclass(frozen=True)

@@ -141,7 +141,14 @@ def test_results_of_the_wrong_kind_are_refused_with_the_reason(notebook, exercis
 # What the messages may say
 
 
+# Maths as messages write it, and the code it spells: a formula in these symbols hands over the line
+# as surely as the code does.
+MATHS_AS_CODE = {"·": "*", "×": "*", "−": "-", "²": "**2", "√": "np.sqrt", "ᵀ": ".T"}
+
+
 def _normalised(text):
+    for symbol, code in MATHS_AS_CODE.items():
+        text = text.replace(symbol, code)
     return re.sub(r"(\d+)\.0\b", r"\1", re.sub(r"\s+", "", text))
 
 
@@ -227,3 +234,42 @@ def test_messages_are_readable_in_validate_and_speak_of_the_exercise(notebook, e
         assert not too_wide, f"{exercise.name}: lines wider than {core.MESSAGE_WIDTH}:\n" + "\n".join(too_wide)
         assert "contract" not in message.lower(), message
         assert "Traceback" not in message and str(REPO_ROOT) not in message, message
+
+
+# ---------------------------------------------------------------------------------------------
+# A signature without the exercise's defaults
+
+
+def _defaulted_parameters(reference):
+    function = reference.__init__ if inspect.isclass(reference) else reference
+    return [p.name for p in inspect.signature(function).parameters.values() if p.default is not p.empty]
+
+
+def _exercises_with_defaults():
+    return [pytest.param(nb, ex, name, marks=_marks(nb), id=f"{ex.name}-{name}")
+            for nb in NOTEBOOKS for ex in nb.exercises for name in _defaulted_parameters(ex.reference)]
+
+
+def _without_default(reference, name):
+    """reference, except that `name` must be given: the signature a student writes when leaving out the
+    exercise's default (Python then allows no default before it either)."""
+    function = reference.__init__ if inspect.isclass(reference) else reference
+    signature = inspect.signature(function)
+    position = list(signature.parameters).index(name)
+    required = signature.replace(parameters=[p.replace(default=p.empty) if i <= position else p
+                                             for i, p in enumerate(signature.parameters.values())])
+
+    def insist(*args, **kwargs):
+        required.bind(*args, **kwargs)  # the TypeError Python raises for a missing argument
+        return function(*args, **kwargs)
+
+    if inspect.isclass(reference):
+        return type(reference.__name__, (reference,), {"__init__": insist})
+    return insist
+
+
+@pytest.mark.parametrize(("notebook", "exercise", "parameter"), _exercises_with_defaults())
+def test_a_signature_without_the_exercises_default_fails_the_visible_cases(notebook, exercise, parameter):
+    message, _, _ = run_check(exercise.check, _without_default(exercise.reference, parameter), hidden=False)
+    assert message is not None, f"{exercise.name} without the default of {parameter} passed its visible cases"
+    assert "signature" in message, message

@@ -113,7 +113,7 @@ def test_tuple_parts_are_compared_one_by_one_and_named():
     message = assert_fails(check, lambda a: (a * 2, a.sum(axis=1)))
     assert "db: got      shape (3,)" in message
     message = assert_fails(check, lambda a: (a * 3, a.sum(axis=0)))
-    assert "dW differs at index (0, 1)" in message
+    assert "dW: first difference at index (0, 1), counted from 0" in message
     assert_fails(check, lambda a: a * 2, must_mention=["expected a tuple of 2 items"])
 
 
@@ -122,7 +122,8 @@ def test_dicts_are_compared_key_by_key():
     check = _check(reference, [Case(({"W1": np.ones((2, 2)), "b1": np.zeros(2)},))], name="grads")
     assert_passes(check, lambda p: {"b1": p["b1"] * 2, "W1": p["W1"] + p["W1"]})
     assert_fails(check, lambda p: {"W1": p["W1"] * 2}, must_mention=["missing ['b1']"])
-    assert_fails(check, lambda p: {"W1": p["W1"] * 3, "b1": p["b1"]}, must_mention=["['W1'] differs at index (0, 0)"])
+    assert_fails(check, lambda p: {"W1": p["W1"] * 3, "b1": p["b1"]},
+                 must_mention=['result["W1"]: first difference at index (0, 0)'])
 
 
 def test_documented_in_place_updates_are_judged_after_the_call():

@@ -56,7 +56,7 @@ def test_adams_t_and_moments_are_judged_from_a_prepared_state_already_on_the_fir
     mistakes = {m.name: m for m in nb07.NOTEBOOK.exercise("adam_update").mistakes}
     for name in ("t incremented after use", "no bias correction", "t incremented once per parameter"):
         message = assert_fails(nb07.check_adam_update, mistakes[name].fn, hidden=False)
-        assert "state = {'t': 2" in message.splitlines()[0] + message, message
+        assert 'state = {"t": 2' in message, message
         assert f"Known mistake, {name}:" in " ".join(message.split())
 
 
@@ -64,7 +64,7 @@ def test_an_update_that_returns_nothing_and_changes_nothing_is_told_so():
     message = assert_fails(nb07.check_momentum_update, lambda params, grads, velocities, lr, momentum=0.9: None,
                            hidden=False)
     assert "still holds the values it had before the call" in message
-    assert "params and velocities are judged after the call" in message
+    assert "params and velocities are judged after the call" in " ".join(message.split())
 
 
 def test_step_decay_hidden_cases_catch_a_rate_wrong_before_the_first_drop():

@@ -216,7 +216,8 @@ MISTAKES = {
     ],
     "sigmoid_grad": [
         Mistake("formula in terms of the output applied to z",
-                "s·(1 − s) needs s = σ(z) first; z·(1 − z) treats z as if it were the sigmoid's output.",
+                "the derivative σ(z)·(1 − σ(z)) is written in the sigmoid's output σ(z), not in z: "
+                "applying that form to z itself treats z as if it were the sigmoid's output.",
                 _sigmoid_grad_of_output),
         Mistake("returns sigmoid itself", "the derivative is σ(z)·(1 − σ(z)), not σ(z).",
                 _sigmoid_grad_missing_factor),

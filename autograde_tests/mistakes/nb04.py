@@ -24,6 +24,11 @@ def _softmax_over_columns(Z):
     return exps / exps.sum(axis=0, keepdims=True)
 
 
+def _softmax_over_axis_0(Z):
+    exps = np.exp(Z - Z.max(axis=0, keepdims=True))
+    return exps / exps.sum(axis=0, keepdims=True)
+
+
 def _softmax_global_max(Z):
     exps = np.exp(Z - np.max(Z))
     return exps / exps.sum(axis=1, keepdims=True)
@@ -170,6 +175,12 @@ def _accuracy_count(outputs, y):
     return int(np.sum((np.ravel(outputs) >= 0.5) == np.ravel(y)))
 
 
+def _accuracy_count_as_float(outputs, y):
+    return float(_accuracy_count(outputs, y))
+
+
+COUNT = ("accuracy is the fraction of samples predicted correctly, a number between 0 and 1: divide the count "
+         "by N.")
 OVERWRITES = ("assigning into the argument (or an operation with out= on it) changes the caller's array: "
               "build the result as a new array.")
 CLIP_LOW = ("a probability of exactly 0 makes log(0) = −∞ (with a warning) and the loss infinite: clip the "
@@ -185,6 +196,10 @@ MISTAKES = {
                 "softmax turns each row (one sample) into probabilities: the sum in the denominator runs "
                 "over the classes of that row (axis 1), not over the samples of a column.",
                 _softmax_over_columns),
+        Mistake("softmax over axis 0",
+                "axis 0 runs down a column, across the samples: taking the max and the sum there turns "
+                "each column into probabilities. Softmax works on each row, one sample's classes, and "
+                "every row sums to 1.", _softmax_over_axis_0),
         Mistake("max over the columns",
                 "the number subtracted must be the same for every entry of a row (that row's max); "
                 "subtracting each column's max shifts the classes by different amounts and changes the "
@@ -259,9 +274,8 @@ MISTAKES = {
         Mistake("(N, 1) against (N,) broadcasts to (N, N)",
                 "comparing an (N, 1) array with an (N,) array pairs every prediction with every label, an "
                 "N × N table. Flatten both to shape (N,) first.", _accuracy_column_against_labels),
-        Mistake("count instead of fraction",
-                "accuracy is the fraction of samples predicted correctly, a number between 0 and 1: "
-                "divide the count by N.", _accuracy_count),
+        Mistake("count instead of fraction", COUNT, _accuracy_count),
+        Mistake("count instead of fraction, as a float", COUNT, _accuracy_count_as_float),
     ],
 }
 

@@ -42,6 +42,18 @@ def _dense_dW_over_N(dout, X, W):
     return dout @ W.T, X.T @ dout / len(X), dout.sum(axis=0)
 
 
+def _dense_dW_db_over_N(dout, X, W):
+    return dout @ W.T, X.T @ dout / len(X), dout.sum(axis=0) / len(X)
+
+
+def _dense_all_over_N(dout, X, W):
+    return dout @ W.T / len(X), X.T @ dout / len(X), dout.sum(axis=0) / len(X)
+
+
+def _dense_db_not_summed(dout, X, W):
+    return dout @ W.T, X.T @ dout, dout
+
+
 def _dense_db_mean(dout, X, W):
     return dout @ W.T, X.T @ dout, dout.mean(axis=0)
 
@@ -285,6 +297,18 @@ MISTAKES = {
         Mistake("1/N applied twice in dW",
                 "the gradient arriving from the loss already carries 1/N (the loss is a mean); a dense "
                 "layer's backward only multiplies by its input.", _dense_dW_over_N),
+        Mistake("1/N applied twice in dW and db",
+                "the gradient arriving from the loss already carries 1/N (the loss is a mean): dividing "
+                "dW and db by N again makes both N times too small. A dense layer's backward only "
+                "multiplies by its input (dW) and adds over the samples (db).", _dense_dW_db_over_N),
+        Mistake("1/N applied to every gradient",
+                "dout already carries the loss's 1/N, and so does everything computed from it: dX, dW and "
+                "db each come out N times too small when divided by N again. The layer itself adds no "
+                "1/N.", _dense_all_over_N),
+        Mistake("db not summed over the batch",
+                "b was added to every sample's output, so its gradient adds up the gradients of all N "
+                "samples: one number per output neuron, shape (n_out,), not one row per sample.",
+                _dense_db_not_summed),
         Mistake("db averaged (1/N applied twice)",
                 "b was added to every row, so its gradient is the sum of dout over the samples; the 1/N "
                 "of the mean loss is already inside dout.", _dense_db_mean),

@@ -93,7 +93,7 @@ def _training(init="he", direction=-1.0, epochs_offset=0, record="every_epoch", 
     returned as a list.
     """
 
-    def train_two_layer_net(X, y, hidden_size=64, learning_rate=3.0, epochs=5000, decay=1e-3, rng=None):
+    def train_two_layer_net(X, y, hidden_size=64, learning_rate=3.0, epochs=3000, decay=1e-3, rng=None):
         rng = np.random.default_rng(0) if rng is None or draw == "own" else rng
         X = np.asarray(X, dtype=np.float64)
         num_classes = int(y.max()) + 1
@@ -166,6 +166,10 @@ MISTAKES = {
         Mistake("weights start at zero", "with all weights zero every hidden unit computes the same thing "
                 "and ReLU passes back zero gradients: nothing can learn. Start from He initialisation.",
                 _training(init="zeros")),
+        Mistake("initial weights far too small", "weights of 0.01·N(0, 1) shrink the signal at every "
+                "layer, so the scores start almost equal and the gradients reaching the first layer are tiny: "
+                "the run learns, but far too slowly to get anywhere in the epochs given. He initialisation "
+                "(the exercise's) scales each layer's weights to its number of inputs.", _training(init="small")),
         Mistake("history recorded once", "the history has one entry per epoch: measure and append inside "
                 "the loop, not once after it.", _training(record="once")),
         Mistake("one epoch short", "the loop runs one epoch fewer than asked: range(epochs) already "

@@ -127,6 +127,17 @@ def _forward(hidden_activation=lambda Z: np.maximum(Z, 0), output_activation=lam
 # mlp_backward(dscores, cache, params)
 
 
+def _backward_keys_reversed(dscores, cache, params):
+    L = len(cache)
+    grads, dZ = {}, dscores
+    for step, layer in enumerate(range(L, 0, -1)):
+        A_in, _ = cache[layer - 1]
+        grads[f"W{step + 1}"], grads[f"b{step + 1}"] = A_in.T @ dZ, dZ.sum(axis=0)
+        if layer > 1:
+            dZ = (dZ @ params[f"W{layer}"].T) * (cache[layer - 2][1] > 0)
+    return grads
+
+
 def _backward(output_slope=False, mask=lambda dA, Z: dA * (Z > 0), dW_of=lambda A_in, dZ: A_in.T @ dZ,
               db_of=lambda dZ: dZ.sum(axis=0), last_layer=1):
     """A backward pass with one of its pieces replaced."""
@@ -222,6 +233,10 @@ MISTAKES = {
                 "dscores already carries the loss's 1/N; a dense layer's backward only multiplies by its "
                 "input, so dividing by N again makes every gradient N times too small.",
                 _backward(dW_of=lambda A_in, dZ: A_in.T @ dZ / len(dZ), db_of=lambda dZ: dZ.sum(axis=0) / len(dZ))),
+        Mistake("gradients stored under the wrong layer's keys",
+                "the loop runs from the last layer down to the first, but each layer's gradients still "
+                "belong under that layer's own keys: the gradient of W3 is stored as W3 whichever step "
+                "of the loop computes it.", _backward_keys_reversed),
         Mistake("first layer left out",
                 "the loop over the layers goes down to layer 1: W1 and b1 need their gradients too.",
                 _backward(last_layer=2)),

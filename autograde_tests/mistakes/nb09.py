@@ -132,6 +132,10 @@ MISTAKES = {
         Mistake("penalty gradient subtracted",
                 "the penalty is added to the loss, so its gradient lam·W is added to the loss's gradient; "
                 "the descent step then shrinks the weights.", _grads(step=lambda grad, W, lam: grad - lam * W)),
+        Mistake("lam left out",
+                "the penalty's gradient is lam·W: without lam every weight gradient grows by the weight "
+                "itself, as if lam were 1, and the strength of the regularisation is lost.",
+                _grads(step=lambda grad, W, lam: grad + W)),
         Mistake("loss gradient dropped",
                 "the result is the gradient of loss plus penalty: the loss's own gradient plus lam·W, not "
                 "lam·W alone.", _grads(step=lambda grad, W, lam: lam * W)),

@@ -41,6 +41,15 @@ def _forward_unbiased(Z, gamma, beta, bn_state, training=True, momentum=0.1, eps
     return _normalise(Z, mean, var, gamma, beta, eps, True)
 
 
+def _forward_over_features(Z, gamma, beta, bn_state, training=True, momentum=0.1, eps=1e-5):
+    if not training:
+        return _normalise(Z, bn_state["running_mean"], bn_state["running_var"], gamma, beta, eps, False)
+    mean, var = Z.mean(axis=1, keepdims=True), Z.var(axis=1, keepdims=True)
+    bn_state["running_mean"] = (1 - momentum) * bn_state.get("running_mean", 0.0) + momentum * mean
+    bn_state["running_var"] = (1 - momentum) * bn_state.get("running_var", 1.0) + momentum * var
+    return _normalise(Z, mean, var, gamma, beta, eps, True)
+
+
 def _forward_running_var_unbiased(Z, gamma, beta, bn_state, training=True, momentum=0.1, eps=1e-5):
     if not training:
         return _normalise(Z, bn_state["running_mean"], bn_state["running_var"], gamma, beta, eps, False)
@@ -243,6 +252,9 @@ MISTAKES = {
         Mistake("unbiased variance", "batch norm divides the squared deviations by N, the number of samples "
                 "in the batch, not by N − 1: the batch is normalised with its own statistics, not an "
                 "estimate of a population's.", _forward_unbiased),
+        Mistake("statistics over the features", "batch norm normalises each feature (a column) with its "
+                "mean and variance over the samples of the batch, axis 0; statistics over axis 1 mix the "
+                "different features of one sample, which is what layer norm does.", _forward_over_features),
         Mistake("running variance unbiased", "the exercise keeps the biased batch variance (divided by N) "
                 "in the running average too; some libraries store the N − 1 estimate there, this exercise "
                 "does not.", _forward_running_var_unbiased),
@@ -261,11 +273,11 @@ MISTAKES = {
         Mistake("momentum the wrong way round", "momentum is the weight of the new batch: the running value "
                 "keeps 1 − momentum of itself and takes momentum of the batch's. Swapped, the running "
                 "statistics barely move away from the newest batch.", _forward_momentum_swapped),
-        Mistake("eps outside the square root", "eps is added to the variance before the square root, "
-                "√(var + eps); adding it to the standard deviation gives a different scale, far different "
-                "for a feature that barely varies.", _forward_eps_outside),
-        Mistake("gamma and beta swapped", "gamma scales the normalised values and beta shifts them: "
-                "out = gamma · Z_hat + beta.", _forward_gamma_beta_swapped),
+        Mistake("eps outside the square root", "eps is added to the variance, inside the square root; "
+                "adding it to the standard deviation, outside the root, gives a different scale, far "
+                "different for a feature that barely varies.", _forward_eps_outside),
+        Mistake("gamma and beta swapped", "gamma is the scale and beta the shift: the normalised values are "
+                "multiplied by gamma first, and beta is added after.", _forward_gamma_beta_swapped),
     ],
     "batchnorm_backward": [
         Mistake("dgamma and dbeta summed over the wrong axis", "gamma and beta have one entry per feature, "
@@ -283,7 +295,8 @@ MISTAKES = {
         Mistake("dgamma and dbeta averaged", "the loss's gradient dout already carries 1/N: dgamma and "
                 "dbeta are sums over the batch, not means.", _backward_parameter_grads_averaged),
         Mistake("training formula in evaluation", "in evaluation the running statistics are constants "
-                "that do not depend on Z: dZ is dout · gamma / √(running_var + eps), with no batch sums.",
+                "that do not depend on Z, so no gradient flows through a batch mean or variance: the batch "
+                "sums belong to training. What remains is the gradient of a fixed scale per feature.",
                 _backward_training_formula_in_eval),
         Mistake("dgamma and dbeta in the wrong order", "the exercise returns (dZ, dgamma, dbeta), in that "
                 "order.", _backward_order),

@@ -260,9 +260,11 @@ MISTAKES = {
         Mistake("latest params kept instead of the best", "best_params is the copy taken at the best "
                 "update; a copy taken at every update ends with the last epoch's weights, which are "
                 "usually worse.", _StopperLatestParams),
-        Mistake("a reference kept instead of a copy", "best_params = params keeps the very dict whose arrays "
-                "training goes on changing, so after the next steps it holds the latest weights, not the best "
-                "ones: keep a deep copy, made at the best update.", _StopperKeepsReference),
+        Mistake("params kept without copying its arrays", "best_params must not share arrays with params. "
+                "Keeping params itself, or a shallow copy (a new dict, such as dict(params) or params.copy(), "
+                "that holds the very same arrays), leaves best_params looking at the arrays that training "
+                "goes on changing in place, so it ends with the latest weights, not the best ones: copy the "
+                "arrays too (a deep copy), at the best update.", _StopperKeepsReference),
         Mistake("patience count not reset on improvement", "patience counts consecutive updates without "
                 "improvement: an improvement starts the count again from zero.", _StopperWaitNotReset),
         Mistake("min_delta ignored", "a loss counts as an improvement only when it is lower than the best "
