@@ -471,13 +471,14 @@ def compare(got, expected, rtol, atol, path=""):
 
 
 def _compare_parts(parts, rtol, atol):
-    """The first part (path, got, expected) that differs, as a Problem; when what it holds is what another
-    part should hold, a "misplaced" Problem that says so instead of judging its values."""
+    """The first part (path, got, expected) that differs, as a Problem; when what it holds is an array
+    that another part should hold, a "misplaced" Problem that says so instead of judging its values
+    (numbers and booleans are left alone: two parts may hold the same one by chance)."""
     for path, got, expected in parts:
         problem = compare(got, expected, rtol, atol, path)
         if problem is None:
             continue
-        if problem.kind in ("value", "shape"):
+        if problem.kind in ("value", "shape") and isinstance(got, np.ndarray) and got.size > 1:
             owner = next((other for other, _, wanted in parts
                           if other != path and same_structure(got, wanted, rtol, atol)), None)
             if owner is not None:

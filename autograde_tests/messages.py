@@ -362,7 +362,7 @@ def scale_line(path, factor, entries=True):
     if whole and abs(factor - whole) <= 1e-6 * abs(factor):
         amount = f"{whole} times"
     elif inverse and abs(1 / factor - inverse) <= 1e-6 * abs(1 / factor):
-        amount = f"1/{inverse} of" if inverse > 0 else f"−1/{-inverse} of"
+        amount = f"1/{inverse} of" if inverse > 0 else f"-1/{-inverse} of"
     else:
         amount = f"{FloatWriter([factor])(factor)} times"
     prefix = f"{path}: " if path else ""

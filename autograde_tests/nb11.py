@@ -316,11 +316,12 @@ def _step_names(steps):
     names, updates = [], 0
     for step in steps:
         if step.assignment is not None:
-            names.append(f"training step after update #{updates - 1}")
+            names.append(f"training step after update #{updates - 1} (counted from 0)")
         elif step.attribute is not None:
             names.append(step.attribute)
         else:
-            names.append(f"update #{updates} (val_loss {format_value(step.args[0])}) returned")
+            names.append(f"update #{updates} (counted from 0, as best_epoch is; val_loss "
+                         f"{format_value(step.args[0])}) returned")
             updates += 1
     return names
 

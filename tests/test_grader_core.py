@@ -117,6 +117,27 @@ def test_tuple_parts_are_compared_one_by_one_and_named():
     assert_fails(check, lambda a: a * 2, must_mention=["expected a tuple of 2 items"])
 
 
+def test_a_part_that_holds_another_parts_result_is_said_to_be_misplaced():
+    reference = core.named_result(lambda a: {"W1": a * 2, "W2": a[:2] * 3}, "grads")
+    check = _check(reference, [Case((np.arange(6.0).reshape(3, 2),))], name="backward")
+    message = assert_fails(check, lambda a: {"W1": a[:2] * 3, "W2": a * 2})
+    assert 'grads["W1"]: got      what grads["W2"] should hold' in message
+    assert "check the key or position each result is stored at" in " ".join(message.split())
+    assert "products and sums" not in message
+    # Numbers are not said to be misplaced: two parts may hold the same one by chance.
+    numbers = _check(lambda a: Parts((1.0, 2.0), ("first", "second")), [Case((0.0,))], name="pair")
+    assert "should hold" not in assert_fails(numbers, lambda a: (2.0, 2.0))
+
+
+def test_a_result_that_is_a_multiple_of_the_expected_one_is_said_to_be():
+    check = _check(lambda X: X.sum(axis=0), [Case((np.arange(12.0).reshape(4, 3),))], name="db")
+    assert "every entry is 1/4 of the expected one" in assert_fails(check, lambda X: X.mean(axis=0))
+    assert "every entry is -1 times the expected one" in assert_fails(check, lambda X: -X.sum(axis=0))
+    assert "every entry is" not in assert_fails(check, lambda X: X.sum(axis=0) + 1)
+    total = _check(lambda x: float(x.mean()), [Case((np.array([1.0, 2.0, 4.0]),))], name="mean")
+    assert "that is 3 times the expected value" in assert_fails(total, lambda x: float(x.sum()))
+
+
 def test_dicts_are_compared_key_by_key():
     reference = lambda p: {k: v * 2 for k, v in p.items()}  # noqa: E731
     check = _check(reference, [Case(({"W1": np.ones((2, 2)), "b1": np.zeros(2)},))], name="grads")

@@ -93,6 +93,46 @@ def test_a_training_may_use_ten_times_the_references_cpu_time_and_no_more(monkey
 def test_the_check_leaves_numpys_global_random_state_as_it_found_it():
     np.random.seed(99)
     before = np.random.get_state()
-    run_check(nb06.check_train_two_layer_net, nb06.NOTEBOOK.exercise("train_two_layer_net").mistakes[6].fn,
-              hidden=False)
+    global_random = next(m for m in nb06.NOTEBOOK.exercise("train_two_layer_net").mistakes
+                         if m.name == "np.random instead of rng")
+    run_check(nb06.check_train_two_layer_net, global_random.fn, hidden=False)
     assert core.same_value(np.random.get_state(), before)
+
+
+HELPERS_WRONG_AND_GLOBAL_RANDOM = """
+def sgd_update(params, grads, lr):
+    for name in params:
+        params[name] += lr * grads[name]
+
+def decayed_learning_rate(lr0, decay, step):
+    return lr0 / (1 + decay * (step + 1))
+
+def train_two_layer_net(X, y, hidden_size=64, learning_rate=3.0, epochs=3000, decay=1e-3, rng=None):
+    X = np.asarray(X, dtype=float)
+    K = int(y.max()) + 1
+    params = {"W1": np.random.randn(X.shape[1], hidden_size) * np.sqrt(2 / X.shape[1]),
+              "b1": np.zeros(hidden_size),
+              "W2": np.random.randn(hidden_size, K) * np.sqrt(2 / hidden_size), "b2": np.zeros(K)}
+    history = {"loss": [], "accuracy": []}
+    for epoch in range(epochs):
+        probs, cache = training.two_layer_forward(X, params)
+        history["loss"].append(training.categorical_cross_entropy(probs, y))
+        history["accuracy"].append(training.accuracy(probs, y))
+        grads = training.two_layer_backward(probs, y, cache, params)
+        sgd_update(params, grads, decayed_learning_rate(learning_rate, decay, epoch))
+    return params, history
+"""
+
+
+def test_every_failing_helper_is_named_and_the_functions_own_mistake_still_judged():
+    namespace = {"np": np, "training": training}
+    exec(HELPERS_WRONG_AND_GLOBAL_RANDOM, namespace)
+    message = " ".join(assert_fails(nb06.check_train_two_layer_net, namespace["train_two_layer_net"],
+                                    hidden=False).split())
+    # Its own mistake, which the helpers cannot cause, is named...
+    assert "drew random numbers from NumPy's global random state" in message
+    assert "Known mistake, np.random instead of rng:" in message
+    # ...and both helpers are blamed, not only the first.
+    assert ("train_two_layer_net also calls your decayed_learning_rate and sgd_update, which do not pass their "
+            "own checks yet") in message
+    assert "may well be right" not in message

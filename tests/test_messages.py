@@ -162,3 +162,10 @@ def test_every_line_of_a_real_message_fits_and_rows_stay_aligned():
     got_rows, expected_rows = _rows(message, "got      "), _rows(message, "expected ")
     assert len(got_rows) == len(expected_rows) == 6
     assert [_columns(r) for r in got_rows[1:]] == [_columns(r) for r in expected_rows[1:]]
+
+
+def test_a_multiple_is_written_as_the_fraction_or_the_whole_number_it_is():
+    assert messages.scale_line("dW", 1 / 3) == "dW: every entry is 1/3 of the expected one"
+    assert messages.scale_line("", 5.0, entries=False) == "that is 5 times the expected value"
+    assert messages.scale_line("db", -0.5) == "db: every entry is -1/2 of the expected one"
+    assert messages.scale_line("out", 0.8765) == "out: every entry is 0.8765 times the expected one"
