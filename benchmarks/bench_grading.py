@@ -12,6 +12,7 @@ the ratios the issues ask for.
 """
 
 import argparse
+import contextlib
 import os
 import shutil
 import statistics
@@ -82,7 +83,9 @@ def main(argv=None):
         times = {name: [] for name in settings if name in chosen}
         autograde = [str(BIN / "nbgrader"), "autograde", args.notebook, "--force"]
         grade = [sys.executable, "-m", "autograde_tests", "grade", args.notebook]
-        with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None, silence_logs=50) as cluster:
+        with contextlib.ExitStack() as stack:
+            cluster = stack.enter_context(LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None,
+                                                       silence_logs=50)) if "Dask LocalCluster (2)" in times else None
             runs = {
                 "plain serial": lambda: _timed(autograde, root),
                 "trusted serial": lambda: _timed(autograde, root),
