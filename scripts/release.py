@@ -69,15 +69,20 @@ def generate_release(dest: Path, db_path: Path | None = None, root: Path = REPO_
     if generated != sorted(set(expected)):
         raise RuntimeError(f"nbgrader generated {generated}, expected one folder per source: {expected}")
     for path in sorted(dest.glob("*/*.ipynb")):
-        mark_demo_cells_in(path)
+        mark_demo_cells_in(path, root / "solutions" / path.relative_to(dest))
     return unregister_ungraded(db_path or root / "gradebook.db", root)
 
 
-def mark_demo_cells_in(path: Path) -> None:
-    """Mark the cells of the release notebook at `path` that grading need not run (they only demonstrate:
-    autograde_tests.trusted.demo_cells)."""
+def mark_demo_cells_in(path: Path, source: Path) -> None:
+    """Mark the cells of the release notebook at `path` that grading need not run: those that only
+    demonstrate (autograde_tests.trusted.demo_cells) in `source`, its notebook with the course's answers."""
     nb = nbformat.read(path, as_version=nbformat.NO_CONVERT)
-    demo_cells.mark_demo_cells(nb)
+    with_answers = nbformat.read(source, as_version=nbformat.NO_CONVERT)
+    if [c.cell_type for c in nb.cells] != [c.cell_type for c in with_answers.cells]:
+        raise RuntimeError(f"{path} does not have the cells of {source}")
+    demos = demo_cells.demo_cells(with_answers)
+    for index, cell in enumerate(nb.cells):
+        demo_cells.set_mark(cell, index in demos)
     nbformat.write(nb, path)
 
 

@@ -7,9 +7,9 @@ attribute or item assignment) that a later cell run by grading reads. Answer cel
 student's own extra cells, and cells tagged "graded-setup" always run. Every cell after the last grade
 cell therefore only demonstrates.
 
-`scripts/release.py` marks these cells in the release (cell metadata "autograde_tests": {"demo": true});
-grading skips a cell only when the release marks it AND the rule still holds on the submission, whose
-answers may read a name that the course's answers do not.
+`scripts/release.py` marks these cells in the release (cell metadata "autograde_tests": {"demo": true}),
+judging them with the course's answers in place; grading skips a cell only when the release marks it AND
+the rule still holds on the submission, whose answers may read a name that the course's answers do not.
 """
 
 import ast
@@ -108,18 +108,23 @@ def demo_cells(nb):
     return demos
 
 
+def set_mark(cell, demo):
+    """Mark the cell as one that only demonstrates, or take the mark away."""
+    marks = cell.get("metadata", {}).get(MARK, {})
+    marks.pop("demo", None)
+    if demo:
+        marks["demo"] = True
+    if marks:
+        cell.metadata[MARK] = marks
+    else:
+        cell.get("metadata", {}).pop(MARK, None)
+
+
 def mark_demo_cells(nb):
     """Mark the cells that only demonstrate in `nb`'s metadata (and unmark the others)."""
     demos = demo_cells(nb)
     for index, cell in enumerate(nb.cells):
-        marks = cell.get("metadata", {}).get(MARK, {})
-        marks.pop("demo", None)
-        if index in demos:
-            marks["demo"] = True
-        if marks:
-            cell.metadata[MARK] = marks
-        else:
-            cell.get("metadata", {}).pop(MARK, None)
+        set_mark(cell, index in demos)
     return demos
 
 
