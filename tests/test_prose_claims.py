@@ -91,7 +91,8 @@ def test_06_linear_classifier_flattens_at_about_1_08_and_0_4(seed):
     assert 0.35 <= history["accuracy"][-1] <= 0.45
 
 
-# 06, explorer-md: 1000 constant-rate steps from one He start: lr 0.001 hardly moves, lr 3 ends lowest, lr 30 climbs and ends calling every point the same class.
+# 06, explorer-md: 1000 constant-rate steps from one He start: lr 0.001 hardly moves, lr 3 ends lowest,
+# lr 30 climbs and ends calling every point the same class.
 
 
 @pytest.mark.nb06
@@ -511,6 +512,23 @@ def test_12_source_mistake_leaves_an_outer_half_turn_of_arm_one():
     assert radius.min() == pytest.approx(1.0, abs=0.02) and radius.max() == pytest.approx(1.25, abs=1e-6)
     turned = np.unwrap(np.arctan2(alone[:, 1], alone[:, 0])[np.argsort(radius)])
     assert abs(turned[-1] - turned[0]) == pytest.approx(np.pi, abs=0.05), "half a turn, not a quarter"
+
+
+# 12, mistake-md: neighbouring points along an arm are 0.003 to 0.04 apart (0.02 typically), and the two
+# correct arms, away from the centre, stay more than 0.2 apart; so a distance below 0.02 means "on the other
+# arm's curve".
+
+
+@pytest.mark.nb12
+def test_12_spacing_along_an_arm_and_between_the_correct_arms():
+    X, y = datasets.make_two_spirals(noise=0.0)
+    arm_0, arm_1 = X[y == 0], X[y == 1]
+    order = np.argsort(np.hypot(arm_0[:, 0], arm_0[:, 1]))
+    steps = np.hypot(*np.diff(arm_0[order], axis=0).T)
+    assert (round(steps.min(), 3), round(steps.max(), 2), round(np.median(steps), 2)) == (0.003, 0.04, 0.02)
+    nearest = np.sqrt(np.min(np.sum((arm_1[:, None, :] - arm_0[None, :, :]) ** 2, axis=2), axis=1))
+    away = np.hypot(arm_1[:, 0], arm_1[:, 1]) > 0.25
+    assert nearest[away].min() > 0.2
 
 
 # 12, ceiling-after-md and recap: the ceiling is close to 1 at noise 0.03 and about 0.86 at 0.08, and the
