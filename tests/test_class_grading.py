@@ -5,8 +5,10 @@ tests/test_trusted_grading.py grades a real class through the same command."""
 import concurrent.futures
 import concurrent.futures.process
 import functools
+import json
 import os
 import re
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -135,3 +137,35 @@ def test_feedback_names_each_exercise_and_formgrader_keeps_its_template():
     assert set(listed) == {cell.metadata.nbgrader["grade_id"] for cell in grade_cells}
     assert listed["relu_backward_tests"] == "relu_backward" and "Test cell" not in listed.values()
     assert HTMLExporter(config=feedback.config).template_file != exporter.template_file  # Formgrader's own
+
+
+@pytest.mark.pipeline
+def test_a_submission_that_waits_is_retried_then_reported_for_regrading(tmp_path, capsys):
+    """Real grading: an answer cell that sleeps trips the wall-clock backstop in both tries."""
+    import csv
+
+    import nbformat
+    from notebook_helpers import NBGRADER_CONFIG
+    from test_nbgrader_pipeline import answer_sources, fill_in, nbgrader
+
+    notebook = "03_activations"
+    shutil.copytree(REPO_ROOT / "solutions" / notebook, tmp_path / "solutions" / notebook)
+    shutil.copy(NBGRADER_CONFIG, tmp_path / "nbgrader_config.py")
+    nbgrader(tmp_path, "generate_assignment", notebook, "--force")
+    release = nbformat.read(tmp_path / "notebooks" / notebook / f"{notebook}.ipynb", as_version=4)
+    solution = nbformat.read(tmp_path / "solutions" / notebook / f"{notebook}.ipynb", as_version=4)
+    submission = fill_in(release, answer_sources(solution))
+    answer = next(c for c in submission.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "relu_answer")
+    answer.source += "\nimport time\ntime.sleep(600)"
+    (tmp_path / "submitted" / "sleeper" / notebook).mkdir(parents=True)
+    nbformat.write(submission, tmp_path / "submitted" / "sleeper" / notebook / f"{notebook}.ipynb")
+
+    status = grade.grade_assignment(notebook, workers=1, course_root=tmp_path)
+    assert status == 1
+    [row] = json.loads((tmp_path / grade.REPORT_NAME).read_text())["students"]
+    assert row["status"] == "timed out, regrade" and "wall-clock" in row["retried"], row
+    assert any("on the clock" in line for line in row["timed_out"]), row
+    assert "1 timed out, regrade" in capsys.readouterr().out
+    with open(tmp_path / grade.GRADES_NAME, newline="") as f:
+        assert [r["student_id"] for r in csv.DictReader(f)] == ["sleeper"]
+    assert not list(tmp_path.glob(f"{grade.SNAPSHOT_PREFIX}*"))  # the snapshot is gone
