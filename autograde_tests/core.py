@@ -55,7 +55,9 @@ from autograde_tests.messages import (
     got_line,
     key_path,
     labelled,
+    labelled_within,
     pair_lines,
+    room_after,
     scale_line,
 )
 
@@ -529,20 +531,23 @@ def _compare_arrays(got, expected, rtol, atol, path):
     if got.dtype.kind not in "biuf":
         return Problem("type", (got_line(path, describe(got)), expected_line(path, dtype_words(expected.dtype))),
                        "the result should be numbers.")
-    got_text, expected_text = format_pair(got, expected)
+    room = room_after(path)
+    got_text, expected_text = format_pair(got, expected, width=room)
     if expected.dtype.kind in "iuf" and got.dtype.kind == "b":
-        return Problem("dtype", (got_line(path, labelled(f"{dtype_words(got.dtype)}: ", got_text)),
-                                 expected_line(path, labelled(f"{dtype_words(expected.dtype)}: ", expected_text))),
+        return Problem("dtype", (got_line(path, labelled_within(f"{dtype_words(got.dtype)}: ", got_text, room)),
+                                 expected_line(path, labelled_within(f"{dtype_words(expected.dtype)}: ",
+                                                                     expected_text, room))),
                        "a boolean array breaks later arithmetic (True - False raises a TypeError in NumPy): "
                        f"the exercise asks for {dtype_words(expected.dtype)}, so convert the booleans.")
     if expected.dtype.kind == "f" and got.dtype.kind in "iu":
-        return Problem("dtype", (got_line(path, labelled(f"{dtype_words(got.dtype)}: ", got_text)),
-                                 expected_line(path, labelled("floats: ", expected_text))),
+        return Problem("dtype", (got_line(path, labelled_within(f"{dtype_words(got.dtype)}: ", got_text, room)),
+                                 expected_line(path, labelled_within("floats: ", expected_text, room))),
                        "the exercise asks for floats; an integer array cannot hold fractions (storing 0.5 "
                        "in it stores 0), so later steps go wrong silently.")
     if got.shape != expected.shape:
-        return Problem("shape", (got_line(path, labelled(f"shape {got.shape}: ", got_text)),
-                                 expected_line(path, labelled(f"shape {expected.shape}: ", expected_text))),
+        return Problem("shape", (got_line(path, labelled_within(f"shape {got.shape}: ", got_text, room)),
+                                 expected_line(path, labelled_within(f"shape {expected.shape}: ", expected_text,
+                                                                     room))),
                        "the output has the wrong shape: check which axes your products and sums run over.")
     got_float, expected_float = got.astype(np.float64), expected.astype(np.float64)
     bad = ~np.isfinite(got_float) & np.isfinite(expected_float)
@@ -571,7 +576,8 @@ def _scale_note(path, got, expected, rtol, atol):
     factor = float(got @ expected / (expected @ expected))
     if factor == 0 or np.isclose(factor, 1.0) or not np.allclose(got, factor * expected, rtol=rtol, atol=atol):
         return ()
-    return (scale_line(path, factor, entries),)
+    line = scale_line(path, factor, entries)
+    return (line,) if line else ()
 
 
 class Parts(tuple):

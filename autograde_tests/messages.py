@@ -40,8 +40,6 @@ SCIENTIFIC_FROM = 1e6
 GOT = "got      "
 EXPECTED = "expected "
 CASE_INDENT = "    "
-# What a case's inputs leave for "<function name> failed on " on the first line of a message.
-FUNCTION_NAME_ROOM = 32
 LINE_INDENT = "  "
 
 
@@ -146,7 +144,7 @@ def _numbers_of(value):
 
 def _shown_entries(array):
     """The entries of `array` that its summary shows (all of them for a small array)."""
-    if array.size <= SUMMARY_THRESHOLD:
+    if array.size <= SUMMARY_THRESHOLD or max(array.shape) <= 2 * EDGE_ITEMS:
         return array
     for axis in range(array.ndim):
         if array.shape[axis] > 2 * EDGE_ITEMS:
@@ -252,10 +250,13 @@ def _render(value, style, width):
             return repr(array.tolist())
         if array.size == 0:
             return f"[] (shape {array.shape})"
-        summarise = array.size > SUMMARY_THRESHOLD
-        one_line = _inline_array(array, style, summarise) if style.inline and not summarise else ""
-        short = one_line and len(one_line) <= width
-        text = one_line if short else "\n".join(_array_lines(array, style, width, summarise))
+        # A summarised array goes on one line only inside a sentence (no width), where rows cannot.
+        summarise = array.size > SUMMARY_THRESHOLD and max(array.shape) > 2 * EDGE_ITEMS
+        inline = style.inline and (width == math.inf or not summarise)
+        one_line = _inline_array(array, style, summarise) if inline else ""
+        if one_line and len(one_line) <= width:
+            return one_line + (f" (shape {array.shape}, {array.dtype})" if summarise else "")
+        text = "\n".join(_array_lines(array, style, width, summarise))
         return text + (f"\n(shape {array.shape}, {array.dtype})" if summarise else "")
     if isinstance(value, bool | int | float | np.bool_):
         return _entry_text(value, style.writer)
@@ -322,6 +323,19 @@ def labelled(label, text):
     return "\n".join([label + lines[0]] + [" " * len(label) + line for line in lines[1:]])
 
 
+def room_after(path, label=""):
+    """The width left for a value written after `path: got      label` on a line of a message."""
+    return message_width() - len(LINE_INDENT) - len(f"{path}: " if path else "") - len(GOT) - len(label)
+
+
+def labelled_within(label, text, room):
+    """`label` then `text` (see `labelled`), or, when text's lines would not fit in `room` after the
+    label, the label alone and text on the lines below it."""
+    if max(map(len, text.split("\n"))) <= room - len(label):
+        return labelled(label, text)
+    return label.rstrip() + "\n" + text
+
+
 def got_line(path, text):
     """'got      …', after the part's name when there is one (`dW: got      …`)."""
     return labelled((f"{path}: " if path else "") + GOT, text)
@@ -333,8 +347,7 @@ def expected_line(path, text):
 
 def pair_lines(path, got, expected, differs=None, extra=()):
     """The got and expected lines of one part, in one format (see `format_pair`), then `extra` lines."""
-    prefix = len(f"{path}: " if path else "") + len(GOT) + len(LINE_INDENT)
-    got_text, expected_text = format_pair(got, expected, differs, message_width() - prefix)
+    got_text, expected_text = format_pair(got, expected, differs, room_after(path))
     return (got_line(path, got_text), expected_line(path, expected_text)) + tuple(extra)
 
 
@@ -356,13 +369,15 @@ def first_difference_line(path, got, expected, differs):
 def scale_line(path, factor, entries=True):
     """That every entry got (`entries`; else the one number got) is `factor` times the expected one,
     written as the fraction 1/k or the whole number k when it is one (1/N applied twice, a count
-    instead of a mean)."""
+    instead of a mean); None for one number that is no such multiple."""
     whole = round(factor) if abs(factor) >= 1 else 0
     inverse = round(1 / factor) if 0 < abs(factor) < 1 else 0
     if whole and abs(factor - whole) <= 1e-6 * abs(factor):
         amount = f"{whole} times"
     elif inverse and abs(1 / factor - inverse) <= 1e-6 * abs(1 / factor):
         amount = f"1/{inverse} of" if inverse > 0 else f"-1/{-inverse} of"
+    elif not entries:  # any two numbers are multiples of each other: only a whole one or 1/k tells something
+        return None
     else:
         amount = f"{FloatWriter([factor])(factor)} times"
     prefix = f"{path}: " if path else ""
@@ -394,15 +409,13 @@ def describe(value):
 
 
 def arguments_text(named_values):
-    """`name = value` for each (name, value): on one line when they fit after "<function> failed on ",
-    else one argument per line with its rows aligned."""
+    """`name = value` for each (name, value): in one line of text when every value takes one line (a
+    message wraps it between arguments), else one argument per line with its rows aligned."""
     width = message_width() - len(CASE_INDENT) - 1  # room for the comma or colon that follows
     parts = [labelled(f"{name} = ", format_value(value, width - len(f"{name} = ")))
              for name, value in named_values]
     one_line = ", ".join(parts)
-    if "\n" not in one_line and len(one_line) <= message_width() - FUNCTION_NAME_ROOM:
-        return one_line
-    return ",\n".join(parts)
+    return one_line if "\n" not in one_line else ",\n".join(parts)
 
 
 def describe_case(case, parameter_names):
@@ -418,14 +431,16 @@ def describe_case(case, parameter_names):
 
 def _kept_whole(line):
     """For each character of `line`, whether it lies inside a bracketed value: [...] and {...}, and (...)
-    when it holds no words (an index or a shape such as (0, 1), not a remark in parentheses)."""
+    when it is a call's arguments or holds no words (an index or a shape such as (0, 1), not a remark in
+    parentheses)."""
     inside, openings = [0] * (len(line) + 1), []
     for i, char in enumerate(line):
         if char in "([{":
             openings.append(i)
         elif char in ")]}" and openings:
             start = openings.pop()
-            if line[start] != "(" or not any(c.isalpha() for c in line[start:i]):
+            call = start > 0 and (line[start - 1].isalnum() or line[start - 1] == "_")
+            if line[start] != "(" or call or not any(c.isalpha() for c in line[start:i]):
                 inside[start + 1] += 1
                 inside[i] -= 1
     return list(itertools.accumulate(inside))[:len(line)]
@@ -480,7 +495,7 @@ def failure_message(function_name, case_text, problem, known_mistake=None, note=
     `after`, a remark that adds to them (such as "it also calls a function that is wrong")."""
     lines = wrap(f"{function_name} failed on {case_text}:", "", CASE_INDENT)
     if "\n" in case_text or lines[0].endswith(" failed on"):  # the inputs on lines of their own
-        lines = [f"{function_name} failed on the inputs"] + wrap(case_text + ":", CASE_INDENT, CASE_INDENT + "    ")
+        lines = [f"{function_name} failed on the inputs"] + wrap(case_text + ":", CASE_INDENT, CASE_INDENT)
     for line in problem.lines:
         lines += wrap(line, LINE_INDENT, LINE_INDENT + " " * len(GOT))
     if note is not None:

@@ -41,10 +41,6 @@ def _with_norm_layers(params):
     return {**params, "gamma1": np.array([1.2, 0.8, 1.0]), "beta1": np.array([0.1, -0.3, 0.0])}
 
 
-def _dict_text(name, params):
-    return f"{name} = {{" + ", ".join(f"{k}: {v.tolist()}" for k, v in params.items()) + "}"
-
-
 def _random_params(rng, dtype=np.float64):
     shapes = {"W1": (4, 6), "b1": (6,), "W2": (6, 5), "b2": (5,), "W3": (5, 3), "b3": (3,)}
     return {k: rng.standard_normal(s).astype(dtype) for k, s in shapes.items()}
@@ -61,9 +57,8 @@ def check_l2_penalty(fn, hidden=False):
     """l2_penalty: ½·lam·Σ W² over the weight matrices only, as one number"""
     params = _two_layer_params()
     cases = [
-        Case((params, 0.1), label=_dict_text("params", params) + ", lam = 0.1", hint=PENALTY_HINT),
+        Case((params, 0.1), hint=PENALTY_HINT),
         Case((_with_norm_layers(params), 0.5),
-             label=_dict_text("params", _with_norm_layers(params)) + ", lam = 0.5",
              hint="only keys starting with W are weight matrices; gamma and beta (notebook 10's batch norm) "
                   "are no more penalised than biases."),
     ]
@@ -100,11 +95,8 @@ def check_l2_grads(fn, hidden=False):
              "W2": np.array([[-0.2, 0.1], [0.3, 0.0], [0.1, -0.4]]), "b2": np.array([0.3, -0.3])}
     norm_grads = {**grads, "gamma1": np.array([0.2, -0.1, 0.05]), "beta1": np.array([-0.2, 0.1, 0.0])}
     cases = [
-        Case((params, grads, 0.1), label=_dict_text("params", params) + ", " + _dict_text("grads", grads)
-             + ", lam = 0.1", hint=GRADS_HINT),
-        Case((_with_norm_layers(params), norm_grads, 0.5),
-             label=_dict_text("params", _with_norm_layers(params)) + ", " + _dict_text("grads", norm_grads)
-             + ", lam = 0.5", hint="only keys starting with W are weight matrices: "
+        Case((params, grads, 0.1), hint=GRADS_HINT),
+        Case((_with_norm_layers(params), norm_grads, 0.5), hint="only keys starting with W are weight matrices: "
              "gamma and beta keep their gradients unchanged, like the biases."),
     ]
     if hidden:

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.nb01
 def test_failure_message_gives_case_got_expected_and_cause_in_order():
     message = assert_fails(nb01.check_neuron_output, MISTAKES["neuron_output"][0].fn, hidden=False)
     lines = message.splitlines()
-    assert lines[0] == "neuron_output failed on inputs = [1., 2., 3.], weights = [ 0.2,  0.8, -0.5],"
-    assert lines[1] == "    bias = 2:"
+    assert lines[0] == "neuron_output failed on inputs = [1.0, 2.0, 3.0], weights = [0.2, 0.8, -0.5],"
+    assert lines[1] == "    bias = 2.0:"
     assert lines[2] == "  got      0.3"
     assert lines[3] == "  expected 2.3"
     assert lines[4].startswith("  Known mistake, bias forgotten:")
@@ -58,7 +58,7 @@ def test_float32_inputs_are_in_the_hidden_cases():
 
 def test_and_gate_message_shows_the_outputs_and_z_at_the_corners():
     message = assert_fails(nb01.check_and_gate_parameters, lambda: (np.array([1.0, 2.0]), -1.5))
-    assert "got      outputs [0, 1, 0, 1] (z = [-1.5,  0.5, -0.5,  1.5])" in message
+    assert "got      outputs [0, 1, 0, 1] (z = [-1.5, 0.5, -0.5, 1.5])" in message
     assert "expected outputs [0, 0, 0, 1]" in message
     assert "Known mistake" not in message
 

@@ -18,9 +18,10 @@ pytestmark = pytest.mark.nb02
 def test_failure_message_gives_case_got_expected_and_cause_in_order():
     message = assert_fails(nb02.check_dense_forward, lambda X, W, b: X @ W, hidden=False)
     lines = message.splitlines()
-    assert lines[0].startswith("dense_forward failed on X = [[ 1. ,  2. ,  0. ],")
-    assert "got      [[ 3.5 , -1.  ,  1.  ]," in message
-    assert "expected [[ 3.6 , -1.2 ,  1.3 ]," in message
+    assert lines[0] == "dense_forward failed on the inputs"
+    assert lines[1].startswith("    X = [[1.0, 2.0, 0.0],")
+    assert "got      [[ 3.50, -1.00,  1.00]," in message
+    assert "expected [[ 3.60, -1.20,  1.30]," in message
     assert any(line.startswith("  Known mistake, bias forgotten:") for line in lines)
 
 

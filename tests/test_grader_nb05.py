@@ -20,8 +20,10 @@ def _mistake(function_name, mistake_name):
 def test_dense_backward_messages_name_the_part_that_differs():
     message = assert_fails(nb05.check_dense_backward, _mistake("dense_backward", "db averaged (1/N applied twice)").fn,
                            hidden=False)
-    assert "db: got      [0.6667, 0.25  ]" in message and "db: expected [2.  , 0.75]" in message
-    assert "db differs at index (0,): got 0.6667, expected 2 (2 of 2 entries differ)" in message
+    assert "db: got      [0.667, 0.250]" in message and "db: expected [2.000, 0.750]" in message
+    assert ("db: first difference at index 0, counted from 0: got 0.667, expected 2.000 (2 of 2 entries differ)"
+            in " ".join(message.split()))
+    assert "db: every entry is 1/3 of the expected one" in message
     message = assert_fails(nb05.check_dense_backward, _mistake("dense_backward", "db summed over the wrong axis").fn,
                            hidden=False)
     assert "db: got      shape (3,)" in message and "db: expected shape (2,)" in message
@@ -53,7 +55,7 @@ def test_numerical_gradient_that_leaves_x_changed_is_told_so():
 def test_numerical_gradient_that_ignores_the_nudges_gets_zeros_and_the_reason():
     message = assert_fails(nb05.check_numerical_gradient,
                            _mistake("numerical_gradient", "f called on the unnudged x").fn, hidden=False)
-    assert "got      [[0., 0., 0.]," in message
+    assert "got      [[ 0.00,  0.00,  0.00]," in message
     assert "Known mistake, f called on the unnudged x:" in message
 
 
@@ -66,7 +68,7 @@ def test_relative_error_of_two_zeros_is_zero_without_a_warning():
     message = assert_fails(nb05.check_relative_error, _mistake("relative_error", "no guard for two zeros").fn,
                            hidden=False)
     assert "invalid value encountered" in message
-    assert message.splitlines()[0] == "relative_error failed on a = [[0., 0.],"
+    assert message.splitlines()[0] == "relative_error failed on a = [[0.0, 0.0], [0.0, 0.0]],"
 
 
 @pytest.mark.parametrize(("check", "fn", "phrase"), [

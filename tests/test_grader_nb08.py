@@ -50,7 +50,7 @@ def test_init_network_with_one_generator_per_call_but_not_reproducible_fails():
 def test_mlp_forward_messages_name_the_cache_part():
     message = assert_fails(nb08.check_mlp_forward, _mistake("mlp_forward", "cache pairs in the wrong order").fn,
                            hidden=False)
-    assert "cache[0][A_in]: got" in message
+    assert "cache[0][0] (A_in): got      what cache[0][1] (Z) should hold" in message
 
 
 def test_mlp_forward_cache_as_tuples_of_lists_or_a_tuple_of_pairs_passes():
@@ -64,7 +64,7 @@ def test_mlp_forward_cache_as_tuples_of_lists_or_a_tuple_of_pairs_passes():
 def test_mlp_backward_that_masks_the_output_layer_is_caught_where_scores_are_negative():
     message = assert_fails(nb08.check_mlp_backward,
                            _mistake("mlp_backward", "ReLU's derivative applied to the output layer").fn, hidden=False)
-    assert "['W3'] differs" in message
+    assert 'grads["W3"]: first difference at index' in message
 
 
 def test_mlp_backward_does_not_change_the_cache():

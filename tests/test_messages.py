@@ -124,9 +124,12 @@ def test_a_check_names_the_part_of_a_dict_result_by_the_exercises_name_for_it():
 
 
 def test_a_large_array_is_summarised_with_its_shape():
-    text = messages.format_value(np.arange(1000.0).reshape(40, 25))
-    assert "..." in text and "(shape (40, 25), float64)" in text
-    assert len(text.split("\n")) == 8
+    large = np.arange(1000.0).reshape(40, 25)
+    rows, _ = messages.format_pair(large, large)
+    assert "..." in rows and rows.split("\n")[-1] == "(shape (40, 25), float64)"
+    assert len(rows.split("\n")) == 8
+    # Inside a sentence, on one line.
+    assert messages.format_value(large).count("\n") == 0
 
 
 # ---------------------------------------------------------------------------------------------
