@@ -18,6 +18,7 @@ from autograde_tests.core import (
     format_value,
     seed_text,
 )
+from autograde_tests.messages import format_pair
 from autograde_tests.mistakes import nb02 as catalogue
 from course_lib import layers
 
@@ -203,8 +204,9 @@ def _statistics_problem(W, case):
             mean_in_stds
     if not abs(std_ratio - 1) <= STD_TOLERANCE:
         shown = f" = {formula} = {formula.replace('n_in', str(case.n_in))}" if formula else ""
-        return Problem("std", (f"got      W with standard deviation {std:.4g} ({std_ratio:.3g} × the target)",
-                               f"expected standard deviation {target:.4g}{shown} for \"{scheme}\" "
+        std_text, target_text = format_pair(std, target, differs=True)
+        return Problem("std", (f"got      W with standard deviation {std_text} ({std_ratio:.3g} × the target)",
+                               f"expected standard deviation {target_text}{shown} for \"{scheme}\" "
                                f"(within {STD_TOLERANCE:.0%})"),
                        "scale a standard normal draw by the scheme's standard deviation: 0.01 for \"small\", "
                        "the square root of the variance 1 / n_in or 2 / n_in for \"xavier\" and \"he\"."), \

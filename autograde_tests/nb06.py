@@ -303,8 +303,9 @@ def _learning_problem(history, measured, case):
                        "loss functions compute it) of the network being trained."), float(loss[-1] / final_loss)
     if not final_loss < loss[0]:
         direction = "flat" if np.isclose(final_loss, loss[0], rtol=1e-9, atol=1e-12) else "rose"
-        return Problem("not_learning", (f"got      a loss of {loss[0]:.4g} at the start and {final_loss:.4g} "
-                                        "after training",
+        start_text, end_text = format_pair(loss[0], final_loss)
+        return Problem("not_learning", (f"got      a loss of {start_text} at the start and {end_text} after "
+                                        "training",
                                         "expected the loss to fall"),
                        "gradient descent steps against the gradient; and a network whose weights all start "
                        "equal (zeros) gets equal or zero gradients and cannot learn."), direction

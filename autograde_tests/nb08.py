@@ -21,6 +21,7 @@ from autograde_tests.core import (
     named_result,
     seed_text,
 )
+from autograde_tests.messages import format_pair
 from autograde_tests.mistakes import nb08 as catalogue
 from autograde_tests.nb02 import (
     MEAN_TOLERANCE,
@@ -169,9 +170,10 @@ def _layer_statistics_problem(W, layer, case):
                        "the weights are centred on 0: scale a standard normal draw."), mean_in_stds
     if not abs(std_ratio - 1) <= STD_TOLERANCE:
         shown = f" = {formula.replace('n_in', str(n_in))}" if formula else ""
+        std_text, target_text = format_pair(std, target, differs=True)
         return Problem(f"std of W{layer}",
-                       (f"got      W{layer} with standard deviation {std:.4g} ({std_ratio:.3g} × the target)",
-                        f"expected {target:.4g}{shown} for \"{scheme}\" with this layer's n_in = {n_in} "
+                       (f"got      W{layer} with standard deviation {std_text} ({std_ratio:.3g} × the target)",
+                        f"expected {target_text}{shown} for \"{scheme}\" with this layer's n_in = {n_in} "
                         f"(within {STD_TOLERANCE:.0%})"),
                        "every layer, the last one included, uses the scheme's standard deviation computed from "
                        "its own number of inputs (the rows of its W)."), std_ratio

@@ -37,7 +37,8 @@ def test_a_wrong_loss_outside_the_catalogue_gets_the_formula_as_likely_cause():
 
     message = assert_fails(nb04.check_categorical_cross_entropy, natural_log_of_two, hidden=False)
     assert "Known mistake" not in message
-    assert "Likely cause: the loss is the mean over the samples of −log(the probability" in message
+    assert "Likely cause: the loss is the mean over the samples of −log(the probability" in " ".join(message.split())
+    assert "that is 2 times the expected value" in message
 
 
 def test_the_binary_broadcast_mistake_is_shown_on_the_column_case():
