@@ -279,6 +279,53 @@ def test_07_published_recipe_ends_in_the_stated_region_from_any_start(dtype):
     assert (round(float(first_accuracy[-1]), 3), round(float(first_loss[-1]), 3)) == (0.360, 1.099)
 
 
+# 07, rounding-after-md: C and D differ only in how the products are rounded, about one part in 1e7 per
+# product, and their paths drift apart.
+
+
+def _products_as_nnfs(a, b):
+    return (a.astype(np.float64) @ b.astype(np.float64)).astype(np.float32)
+
+
+def _nnfs_forward(X, params):
+    Z1 = _products_as_nnfs(X, params["W1"]) + params["b1"]
+    A1 = np.maximum(0, Z1)
+    Z2 = _products_as_nnfs(A1, params["W2"]) + params["b2"]
+    exps = np.exp(Z2 - Z2.max(axis=1, keepdims=True))
+    return exps / exps.sum(axis=1, keepdims=True), (X, Z1, A1)
+
+
+def _nnfs_backward(probs, y, cache, params):
+    X, Z1, A1 = cache
+    dZ2 = probs.copy()
+    dZ2[np.arange(len(y)), y] -= 1
+    dZ2 = dZ2 / len(y)
+    dZ1 = np.where(Z1 > 0, _products_as_nnfs(dZ2, params["W2"].T), 0)
+    return {"W1": _products_as_nnfs(X.T, dZ1), "b1": dZ1.sum(axis=0),
+            "W2": _products_as_nnfs(A1.T, dZ2), "b2": dZ2.sum(axis=0)}
+
+
+@pytest.mark.nb07
+def test_07_runs_c_and_d_differ_only_in_rounding_and_drift_apart():
+    X32, y = datasets.spiral_data(100, 3)
+    start, _ = _published_start(np.float32)
+    runs = {}
+    with threadpool_limits(1, user_api="blas"):
+        for name, forward, backward in (("C", training.two_layer_forward, training.two_layer_backward),
+                                        ("D", _nnfs_forward, _nnfs_backward)):
+            params, state, losses_seen = {k: v.astype(np.float32) for k, v in start.items()}, {}, []
+            for step in range(1001):
+                probs, cache = forward(X32, params)
+                losses_seen.append(losses.categorical_cross_entropy(probs, y))
+                optimizers.adam_update(params, backward(probs, y, cache, params), state,
+                                       lr=training.decayed_learning_rate(0.05, 5e-7, step), eps=1e-7)
+            runs[name] = np.array(losses_seen)
+    first_gap = abs(runs["C"][0] - runs["D"][0]) / runs["D"][0]
+    later_gap = abs(runs["C"][-1] - runs["D"][-1]) / runs["D"][-1]
+    assert first_gap < 1e-6, "the same start: the products differ by about one part in 1e7"
+    assert later_gap > 1000 * max(first_gap, 1e-7), "tiny differences grow"
+
+
 # ---------------------------------------------------------------------------------------------
 # 08, stats-read-md: what ten ReLU layers of width 128 do to the activations and gradients, per scheme.
 
