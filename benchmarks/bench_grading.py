@@ -26,6 +26,9 @@ import nbformat
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+sys.path.insert(0, str(REPO / "scripts"))
+from release import mark_demo_cells_in  # noqa: E402 -- scripts/ is not a package
+
 PLAIN = """
 from nbgrader.converters import Autograde as _Autograde
 c.Autograde.sanitize_preprocessors = _Autograde.class_traits()["sanitize_preprocessors"].default()
@@ -42,6 +45,9 @@ def _build(root, notebook, students):
     shutil.copy(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
     subprocess.run([str(BIN / "nbgrader"), "generate_assignment", notebook, "--force"], cwd=root, env=_env(),
                    check=True, capture_output=True)
+    # As scripts/release.py does: cells that only demonstrate are marked, and grading skips them.
+    mark_demo_cells_in(root / "notebooks" / notebook / f"{notebook}.ipynb",
+                       root / "solutions" / notebook / f"{notebook}.ipynb")
     release = nbformat.read(root / "notebooks" / notebook / f"{notebook}.ipynb", as_version=4)
     solution = nbformat.read(root / "solutions" / notebook / f"{notebook}.ipynb", as_version=4)
     answers = {c.metadata["nbgrader"]["grade_id"]: "\n".join(
