@@ -418,6 +418,15 @@ def arguments_text(named_values):
     return one_line if "\n" not in one_line else ",\n".join(parts)
 
 
+def text_then_arguments(text, named_values):
+    """`text`, then `name = value` for each (name, value) (see `arguments_text`): on the same line when
+    the arguments take one line, else on lines of their own below it, so that their rows stay aligned."""
+    arguments = arguments_text(named_values)
+    if not text:
+        return arguments
+    return f"{text}\n{arguments}" if "\n" in arguments else f"{text} {arguments}"
+
+
 def describe_case(case, parameter_names):
     """The case's label, or `name = value` for each argument."""
     if case.label:

@@ -24,6 +24,7 @@ from autograde_tests.core import (
     seed_text,
     tolerance_for,
 )
+from autograde_tests.messages import text_then_arguments
 from autograde_tests.mistakes import nb10 as catalogue
 from course_lib import batchnorm
 
@@ -61,32 +62,31 @@ def _earlier_state():
     return {"running_mean": np.array([0.5, 0.2, -0.1]), "running_var": np.array([2.0, 0.5, 1.5])}
 
 
-def _forward_label(Z_text, training, bn_text, extra=""):
+def _forward_label(given, arguments, training, extra=""):
+    """`given` (text), then the arguments shown by value, then the mode and `extra`."""
     mode = "training" if training else "evaluation (training=False)"
-    return f"{Z_text}, {bn_text}, {mode}{extra} (out and the caller's bn_state are judged)"
+    return text_then_arguments(given, arguments) + f", {mode}{extra} (out and the caller's bn_state are judged)"
 
 
 def _forward_cases(hidden):
     Z, (gamma, beta) = _z_small(), _gamma_beta()
-    gb = f"gamma = {format_value(gamma)}, beta = {format_value(beta)}"
     earlier = _earlier_state()
-    earlier_text = f"bn_state = {format_value(earlier)}"
     # The first three cases allow an error of 1e-4: eps added to the standard deviation instead of the
     # variance changes out by about 5e-6 there, a difference the message could not show in 4 digits; the
     # fourth case, with a feature that barely varies, shows it as one a student can read.
     loose = {"rtol": 1e-4, "atol": 1e-4}
     tiny = np.array([[2.0, 0.001, -1.0], [0.0, -0.001, 1.0], [1.0, 0.001, 0.0], [-1.0, -0.001, 2.0]])
     cases = [
-        Case((Z, gamma, beta, earlier), label=_forward_label(f"Z = {format_value(Z)}, {gb}", True, earlier_text),
-             updates=("bn_state",), hint=FORWARD_HINT, **loose),
+        Case((Z, gamma, beta, earlier), updates=("bn_state",), hint=FORWARD_HINT, **loose,
+             label=_forward_label("", [("Z", Z), ("gamma", gamma), ("beta", beta), ("bn_state", earlier)], True)),
         Case((Z, gamma, beta, earlier), {"training": False}, updates=("bn_state",), hint=EVAL_HINT, **loose,
-             label=_forward_label("the same Z, gamma, beta", False, earlier_text)),
+             label=_forward_label("the same Z, gamma, beta,", [("bn_state", earlier)], False)),
         Case((Z, gamma, beta, {}), {"momentum": 0.5}, updates=("bn_state",), hint=EMPTY_HINT, **loose,
-             label=_forward_label("the same Z, gamma, beta", True, "bn_state = {} (empty)", ", momentum = 0.5")),
+             label=_forward_label("the same Z, gamma, beta,", [("bn_state", {})], True, " (empty), momentum = 0.5")),
         Case((tiny, gamma, beta, earlier), updates=("bn_state",),
              hint="eps is added to the variance inside the square root; it matters when a feature barely varies.",
-             label=_forward_label(f"Z = {format_value(tiny)} (column 1 varies by 0.001 only), the same gamma, "
-                                  "beta", True, earlier_text)),
+             label=_forward_label("column 1 of Z varies by 0.001 only, the same gamma and beta,",
+                                  [("Z", tiny), ("bn_state", earlier)], True)),
     ]
     if hidden:
         rng = case_rng(SEED)
@@ -247,14 +247,14 @@ class BackwardCase:
 def _backward_cases(hidden):
     Z, (gamma, beta) = _z_small(), _gamma_beta()
     dout = np.array([[0.5, -1.0, 2.0], [1.0, 0.5, -0.5], [-1.5, 2.0, 1.0], [0.25, 0.0, -1.0]])
-    shown = f"Z = {format_value(Z)}, gamma = {format_value(gamma)}, beta = {format_value(beta)}"
-    dout_text = f"dout = {format_value(dout)}"
     cases = [
         BackwardCase(Z, gamma, beta, dout, bn_state=_earlier_state(), hint=BACKWARD_HINT,
-                     label=f"the cache of your batchnorm_forward in training on {shown}; {dout_text}"),
+                     label=text_then_arguments("the cache of your batchnorm_forward in training on",
+                                               [("Z", Z), ("gamma", gamma), ("beta", beta), ("dout", dout)])),
         BackwardCase(Z, gamma, beta, dout, training=False, bn_state=_earlier_state(), hint=EVAL_BACKWARD_HINT,
-                     label=f"the cache of your batchnorm_forward in evaluation (training=False) on the same "
-                           f"Z, gamma, beta, bn_state = {format_value(_earlier_state())}; the same dout"),
+                     label=text_then_arguments("the cache of your batchnorm_forward in evaluation (training=False) "
+                                               "on the same Z, gamma, beta and dout, and",
+                                               [("bn_state", _earlier_state())])),
     ]
     if hidden:
         rng = case_rng(SEED + 100)

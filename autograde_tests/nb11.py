@@ -282,8 +282,8 @@ def _stopper_case(patience, losses, min_delta=None, nested=False, by_position=Fa
     trained = (" (one params dict, its arrays overwritten in place with the next index after each update, as "
                "training does)") if in_place else ""
     label = (f"{given}, then update(val_loss, params) with val_loss = {', '.join(format_value(v) for v in losses)}"
-             f"{note} in turn and params {shown} filled with the update's index{trained}; then best_epoch, "
-             "best_loss and best_params read")
+             f"{note} in turn (update #0, #1, ...: numbered from 0, as best_epoch counts them) and params "
+             f"{shown} filled with the update's index{trained}; then best_epoch, best_loss and best_params read")
     return Case(args, kwargs, label=label, hint=hint, steps=steps, shared=shared)
 
 
@@ -316,12 +316,11 @@ def _step_names(steps):
     names, updates = [], 0
     for step in steps:
         if step.assignment is not None:
-            names.append(f"training step after update #{updates - 1} (counted from 0)")
+            names.append(f"training step after update #{updates - 1}")
         elif step.attribute is not None:
             names.append(step.attribute)
         else:
-            names.append(f"update #{updates} (counted from 0, as best_epoch is; val_loss "
-                         f"{format_value(step.args[0])}) returned")
+            names.append(f"update #{updates} (val_loss {format_value(step.args[0])}) returned")
             updates += 1
     return names
 

@@ -61,7 +61,8 @@ def test_a_split_of_one_hot_labels_keeps_whole_rows():
 
 def test_the_step_that_differs_is_named():
     assert_fails(nb11.check_EarlyStopping, _mistake("EarlyStopping", "stops one update late").fn, hidden=False,
-                 must_mention=["update #3 (counted from 0, as best_epoch is; val_loss 0.9) returned: got False"])
+                 must_mention=["update #0, #1, ...: numbered from 0, as best_epoch counts them",
+                               "update #3 (val_loss 0.9) returned: got False"])
     assert_fails(nb11.check_EarlyStopping, _mistake("EarlyStopping", "best epoch counted from 1").fn, hidden=False,
                  must_mention=["best_epoch: got 2", "best_epoch: expected 1"])
 
