@@ -44,7 +44,7 @@ NEEDS_THE_INSTRUCTOR = ("timed out, regrade", "not gradable")  # any of these: e
 def new_record(student, graded, why=""):
     """A student's record with every list the report shows, empty."""
     return {"student": student, "graded": graded, "why": why, "repairs": [], "skipped_cells": [], "timed_out": [],
-            "slow_cells": []}
+            "slow_cells": [], "slow_calls": []}
 
 
 def grade_one(course_root, assignment, student, snapshot, nbgrader_args=()):
@@ -85,7 +85,8 @@ def _autograde_here(course_root, assignment, student, db, nbgrader_args):
         metadata = nbformat.read(path, as_version=4).metadata.get("autograde_tests", {})
         for key in ("repairs", "skipped_cells", "timed_out"):
             record[key] += [f"{path.stem}: {line}" for line in metadata.get(key, [])]
-        record["slow_cells"] += [{"notebook": path.stem, **cell} for cell in metadata.get("slow_cells", [])]
+        for key in ("slow_cells", "slow_calls"):
+            record[key] += [{"notebook": path.stem, **entry} for entry in metadata.get(key, [])]
         record["sandbox"] = metadata.get("sandbox", "none: not graded by TrustedExecute")
     return record
 
