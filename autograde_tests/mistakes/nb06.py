@@ -149,12 +149,13 @@ MISTAKES = {
     "decayed_learning_rate": [
         Mistake("decay multiplied in", "the decay divides: at step 0 the rate is lr0 itself, not 0, and it "
                 "falls slowly as decay·step grows.", _decay_multiplied),
-        Mistake("rate grows", "multiplying lr0 by (1 + decay·step) makes the rate grow with every step; "
-                "the schedule divides by it.", _decay_grows),
+        Mistake("rate grows", "the factor 1 + decay·t grows with every step t: multiplying lr0 by it makes "
+                "the rate grow, while the schedule divides lr0 by it, so that the rate shrinks.", _decay_grows),
         Mistake("1 + missing", "without the 1 in the denominator the rate at step 0 is lr0 / 0; the 1 "
                 "makes the first rate lr0.", _decay_without_one),
-        Mistake("exponential decay", "that is exponential decay, lr0·e^(−decay·step); this schedule is "
-                "1/t decay, lr0 divided by (1 + decay·step).", _decay_exponential),
+        Mistake("exponential decay", "that is exponential decay, lr0·e^(−decay·t); this schedule is 1/t "
+                "decay: the rate falls like 1/t once decay·t is large, far more slowly than an exponential.",
+                _decay_exponential),
         Mistake("steps counted from 1", "step 0 is the first update and gets lr0 itself: use step as given, "
                 "not step + 1.", _decay_counts_from_one),
         Mistake("floor division", "// rounds down to a whole number, so any rate below 1 becomes 0: use /.",
