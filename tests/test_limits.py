@@ -115,3 +115,20 @@ def test_a_check_in_a_thread_still_stops_a_runaway_student_function(monkeypatch)
     thread.start()
     thread.join(timeout=120)
     assert not thread.is_alive() and "did not finish within its budget of" in messages[0]
+
+
+def test_the_grade_command_measures_a_reference_training_once_for_every_grading_process(monkeypatch):
+    from autograde_tests import nb12
+    from autograde_tests.trusted import grade
+
+    monkeypatch.setattr(limits, "_calibrations", {})
+    monkeypatch.setattr(nb12.capstone, "train_spiral_classifier", lambda X, y, rng: _spin(0.01))
+    assert grade._calibrations_for("03_activations") == {}  # nothing of 03 trains
+    measured = grade._calibrations_for("12_capstone_two_spirals")
+    assert set(measured) == {"nb12.train_spiral_classifier"}
+    # A grading process adopts what was measured, and measures nothing itself.
+    monkeypatch.setattr(limits, "_calibrations", {})
+    monkeypatch.setattr(nb12.capstone, "train_spiral_classifier", None)
+    limits.adopt_calibrations(measured)
+    expected = limits.TRAINING_CPU_FACTOR * measured["nb12.train_spiral_classifier"]
+    assert nb12.training_budget() == limits.budget(max(limits.MIN_TRAINING_CPU_SECONDS, expected))
