@@ -6,12 +6,16 @@ Each notebook runs once through tests/notebook_helpers.run_notebook (nbgrader's 
 repo's nbgrader_config.py, a new kernel, kernel start included) and is scored as autograde would. The table
 gives seconds, the notebook's limit (60 s for the capstone, 15 s for the others, on 2 cores) and the points
 its grade cells scored; --markdown prints it ready for a README or a closing note. Exit code 1 when a
-notebook raised an error or went over its limit. Timings depend on the machine and its load.
+notebook raised an error or went over its limit. Timings depend on the machine and its load: give the
+load (`uptime`) with them. The kernels get one BLAS thread (OPENBLAS_NUM_THREADS, OMP_NUM_THREADS and
+MKL_NUM_THREADS set to 1 unless already set), as scripts/launch.py and Binder give a student's kernels, so
+the table measures what a student waits for.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -20,6 +24,7 @@ sys.path.insert(0, str(REPO_ROOT / "tests"))
 
 from notebook_helpers import notebook_ids, notebook_path, run_notebook  # noqa: E402 -- after the path
 
+ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 CAPSTONE_LIMIT_SECONDS = 60.0
 LIMIT_SECONDS = 15.0
 
@@ -33,6 +38,8 @@ def main(argv=None):
     parser.add_argument("ids", nargs="*", help="notebook ids (default: every solutions/<id>)")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     args = parser.parse_args(argv)
+    for name, value in ONE_BLAS_THREAD.items():   # inherited by every kernel this process starts
+        os.environ.setdefault(name, value)
     ids = args.ids or notebook_ids()
     if not ids:
         print("no notebooks in solutions/")

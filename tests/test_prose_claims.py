@@ -116,6 +116,9 @@ def test_06_learning_rate_explorer_too_small_good_too_large(seed):
 # 07, comparison-after-md: what holds from one start to the next in the optimizers' comparison.
 
 
+COMPARISON_EPOCHS, HALVED_EVERY = 200, 60      # the comparison cell's run length and step-decay period
+
+
 def _comparison_curves(seed):
     """The notebook's comparison cell, with default_rng(seed) for the start and default_rng(seed + 1) for the
     batches (the notebook uses 0 and 1): {rule: loss on all the data after every epoch}."""
@@ -129,7 +132,7 @@ def _comparison_curves(seed):
         "SGD": lambda p, g, state, epoch: training.sgd_update(p, g, 0.5),
         "momentum": lambda p, g, state, epoch: optimizers.momentum_update(p, g, state, 0.1),
         "momentum + step decay": lambda p, g, state, epoch: optimizers.momentum_update(
-            p, g, state, optimizers.step_decay(0.2, 0.5, 60, epoch)),
+            p, g, state, optimizers.step_decay(0.2, 0.5, HALVED_EVERY, epoch)),
         "RMSProp": lambda p, g, state, epoch: optimizers.rmsprop_update(p, g, state, lr=0.02),
         "Adam": lambda p, g, state, epoch: optimizers.adam_update(p, g, state, lr=0.02),
     }
@@ -137,7 +140,7 @@ def _comparison_curves(seed):
     for name, update in rules.items():
         params, state, curve = {k: v.copy() for k, v in initial.items()}, {}, []
         batch_rng = np.random.default_rng(seed + 1)                      # the same batches for every rule
-        for epoch in range(200):
+        for epoch in range(COMPARISON_EPOCHS):
             for X_batch, y_batch in optimizers.iterate_minibatches(X, y, 32, batch_rng):
                 probs, cache = training.two_layer_forward(X_batch, params)
                 update(params, training.two_layer_backward(probs, y_batch, cache, params), state, epoch)
@@ -166,7 +169,7 @@ def test_07_comparison_what_holds_from_start_to_start(seed):
     assert max(final["RMSProp"], final["Adam"]) < 0.8 * final["SGD"], "RMSProp and Adam end far below SGD"
     assert _roughness(curves["Adam"]) < _roughness(curves["RMSProp"]), "Adam's curve is smoother than RMSProp's"
     decayed = curves["momentum + step decay"]
-    for halving in (60, 120, 180):
+    for halving in range(HALVED_EVERY, COMPARISON_EPOCHS, HALVED_EVERY):
         before, after = _climbs(decayed[halving - 20:halving]), _climbs(decayed[halving:halving + 20])
         assert after < before, f"after the halving at epoch {halving} the curve calms down: {before} -> {after}"
 
