@@ -6,7 +6,8 @@ PID, network, IPC and UTS namespaces, and sees only:
 - the Python environment (sys.prefix, the base Python, /usr and the system libraries) and the course's
   packages (course_lib, autograde_tests), read-only;
 - a private temporary copy of the submission's folder (its working directory, /submission), a private
-  home (/home/student: IPython's and Matplotlib's settings go there) and a private /tmp, read-write;
+  home (/home/student: IPython's and Matplotlib's settings go there), a private /tmp and /dev/shm,
+  read-write;
 - no network (only its own, empty loopback), no other process (not the grader's), and none of the
   course's files: not nbgrader_config.py (where the grading secret is), solutions/, submitted/, the
   gradebook, the exchange or the grader's $HOME.
@@ -156,8 +157,9 @@ def _bwrap_command(root, argv, uid):
     paths = _read_only_paths()
     mounts = [("--ro-bind", str(path), str(path)) for path in paths]
     mounts += [("--bind", str(root / "tmp"), TMP), ("--bind", str(root / "home"), HOME),
-               ("--bind", str(root / "submission"), SUBMISSION)]
-    created = set()
+               ("--bind", str(root / "submission"), SUBMISSION), ("--bind", str(root / "shm"), "/dev/shm")]
+    command += ["--dev", "/dev", "--proc", "/proc"]
+    created = {Path("/dev")}
     for option, source, target in mounts:
         # bwrap would give a missing parent (like /root) its host mode; an unprivileged worker must traverse it.
         for parent in reversed(Path(target).parents[:-1]):
@@ -170,8 +172,8 @@ def _bwrap_command(root, argv, uid):
             command += ["--symlink", os.readlink(name), name]
         elif os.path.isdir(name):
             command += ["--ro-bind", name, name]
-    # The root that bwrap builds the rest on is read-only, so only the three private folders take writes.
-    command += ["--dev", "/dev", "--proc", "/proc", "--remount-ro", "/", "--chdir", SUBMISSION, "--"]
+    # The root that bwrap builds the rest on is read-only, so only the private folders take writes.
+    command += ["--remount-ro", "/", "--chdir", SUBMISSION, "--"]
     if os.geteuid() == 0:
         command += [shutil.which("setpriv"), f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                     "--inh-caps=-all", "--no-new-privs", "--"]
@@ -181,13 +183,14 @@ def _bwrap_command(root, argv, uid):
 
 
 def _prepare(root, folder, uid):
-    """Fill `root` with the worker's private folders: submission (a copy of `folder`, or empty), home and
-    tmp, owned by the worker's own user `uid` when the grader is root."""
+    """Fill `root` with the worker's private folders: submission (a copy of `folder`, or empty), home, tmp
+    and shm (/dev/shm, for multiprocessing's semaphores), owned by the worker's own user `uid` when the
+    grader is root."""
     if folder is None:
         (root / "submission").mkdir()
     else:
         _copy_folder(folder, root / "submission")
-    for name in ("home", "tmp"):
+    for name in ("home", "tmp", "shm"):
         (root / name).mkdir()
     if os.geteuid() == 0:
         for path in [root, *root.rglob("*")]:
