@@ -243,8 +243,9 @@ def check_train_val_split(fn, hidden=False):
 # update returns, then best_epoch, best_loss and best_params.
 #
 # Every update passes params whose arrays hold the epoch's number, so best_params tells which update
-# it was copied at. A kept reference instead of a deep copy cannot be seen here: each Step receives
-# its own deep copy of its arguments, which nothing changes after the call (the notebook shows that bug).
+# it was copied at. The params of the updates are one Shared dict whose arrays the case overwrites in
+# place between updates (Step.assign), as training does, so a kept reference or a shallow copy of it
+# shows in best_params.
 
 STOPPER_PARAMETERS = ("patience", "min_delta")
 STOPPER_HINT = ("an update is an improvement when val_loss < best_loss − min_delta; it resets the count of "
