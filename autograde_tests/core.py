@@ -79,7 +79,18 @@ _grading_secret = None
 
 
 class CheckFailed(AssertionError):
-    """A check's verdict that the student's code is not right yet; the message says why."""
+    """A check's verdict that the student's code is not right yet; the message says why.
+
+    The same verdict as data, for class reports (never parsed back from the message):
+    kind: "mistake" (a catalogued mistake is named), "helper" (another graded function of the student's
+        that it calls fails its own check) or "other";
+    mistake_id, mistake_title: the named mistake's stable id (`mistake_id`) and its one-line title, else None;
+    case: the failing case as the message names it, None when no case ran (not a function, say).
+    """
+
+    def __init__(self, message="", kind="other", mistake_id=None, mistake_title=None, case=None):
+        super().__init__(message)
+        self.kind, self.mistake_id, self.mistake_title, self.case = kind, mistake_id, mistake_title, case
 
     def _render_traceback_(self):
         # IPython shows this instead of a traceback: the student reads the message, not the grader's code.
@@ -905,7 +916,7 @@ def check_with(fn, function_name, cases: Sequence[Case], inspect, mistakes=None,
         if kept is not None and len(kept[0]) == len(objects) and all(a is b for a, b in zip(kept[0], objects)):
             failure, printed = kept[1]
             if failure is not None:
-                raise CheckFailed(failure)
+                raise copy.copy(failure)
             print(printed, end="")
             return
     output = io.StringIO()
@@ -914,7 +925,7 @@ def check_with(fn, function_name, cases: Sequence[Case], inspect, mistakes=None,
             judge(fn, function_name, cases, inspect, mistakes, parameter_names, hint)
     except CheckFailed as failure:
         if keyed is not None:
-            _verdicts[key] = (objects, (str(failure), ""))
+            _verdicts[key] = (objects, (failure, ""))
         raise
     finally:
         print(output.getvalue(), end="")
@@ -948,7 +959,8 @@ def judge(fn, function_name, cases: Sequence[Case], inspect, mistakes=None, para
         blamed = _failing_dependency(fn, function_name)
         if blamed and verdict.problem.kind not in OWN_PROBLEMS:
             raise CheckFailed(failure_message(function_name, case_text, verdict.problem,
-                                              note=_dependency_note(function_name, blamed)))
+                                              note=_dependency_note(function_name, blamed)),
+                              kind="helper", case=case_text)
         mistake = _known_mistake(verdict, case, inspect, mistakes, passed)
         problem = verdict.problem
         if mistake is None and _hint_applies(case, problem):
@@ -956,8 +968,16 @@ def judge(fn, function_name, cases: Sequence[Case], inspect, mistakes=None, para
         elif mistake is None and hint and problem.kind in ("value", "nonfinite"):
             problem = replace(problem, cause=hint)
         raise CheckFailed(failure_message(function_name, case_text, problem, mistake,
-                                          after=_dependency_note(function_name, blamed, True) if blamed else None))
+                                          after=_dependency_note(function_name, blamed, True) if blamed else None),
+                          kind="other" if mistake is None else "mistake", case=case_text,
+                          mistake_id=None if mistake is None else mistake_id(function_name, mistake),
+                          mistake_title=None if mistake is None else mistake.name)
     print(f"✓ {function_name}: {len(cases)} case{'' if len(cases) == 1 else 's'} passed")
+
+
+def mistake_id(function_name, mistake):
+    """A catalogued mistake's stable id: the graded function and its name, e.g. "relu:abs-instead-of-max"."""
+    return f"{function_name}:" + "-".join("".join(c if c.isalnum() else " " for c in mistake.name.lower()).split())
 
 
 def catalogued_mistakes(function_name):

@@ -72,9 +72,13 @@ def _reference_of(module, check):
 
 @dataclass
 class Verdict:
+    """A grade cell's verdict: passed, the text it shows, the exercises it checked, and the CheckFailed that
+    failed it (None when it passed or called no known check)."""
+
     passed: bool
     text: str
     exercises: tuple
+    failure: core.CheckFailed | None = None
 
 
 def verdict(session, calls):
@@ -94,7 +98,7 @@ def verdict(session, calls):
             with contextlib.redirect_stdout(output):
                 check(student, hidden=call.hidden)
         except core.CheckFailed as failure:
-            return Verdict(False, str(failure), tuple(names))
+            return Verdict(False, str(failure), tuple(names), failure)
         lines.append(output.getvalue().strip())
     return Verdict(True, "\n".join(dict.fromkeys(line for line in lines if line)), tuple(names))
 
@@ -107,8 +111,8 @@ def _is_grade(cell):
 @dataclass
 class Graded:
     """What grading a notebook found: {cell index: Verdict} of the grade cells, the CellRuns of the cells
-    that ran, the cells not run (they only demonstrate), what a wall-clock limit stopped, and the cells
-    and functions that used SLOW_CELL_CPU_SECONDS of CPU or more."""
+    that ran, the cells not run (they only demonstrate), what a wall-clock limit stopped, the cells
+    and functions that used SLOW_CELL_CPU_SECONDS of CPU or more, and one `outcome` per grade cell."""
 
     verdicts: dict
     runs: dict
@@ -116,6 +120,22 @@ class Graded:
     timed_out: list
     slow_cells: list
     slow_calls: list
+    outcomes: list
+
+
+def outcome(cell, result):
+    """What a grade cell's verdict says about its exercise, as plain data for class reports: exercise,
+    passed, points (the cell's nbgrader points, 0 when it failed), max_points, the named mistake's id and
+    title (None when none was named), the failing case, the kind of failure (CheckFailed.kind, "no check"
+    when the cell calls no known check; None when it passed) and the message the student saw."""
+    max_points = float(cell.metadata.get("nbgrader", {}).get("points", 0))
+    failure = result.failure
+    kind = None if result.passed else "no check" if not result.exercises else failure.kind if failure else "other"
+    return {"exercise": ", ".join(dict.fromkeys(result.exercises)) or cell.metadata["nbgrader"].get("grade_id"),
+            "passed": result.passed, "points": max_points if result.passed else 0.0, "max_points": max_points,
+            "mistake_id": getattr(failure, "mistake_id", None),
+            "mistake_title": getattr(failure, "mistake_title", None), "case": getattr(failure, "case", None),
+            "kind": kind, "message": "" if result.passed else result.text}
 
 
 def grade_notebook(nb, cwd=".", cell_cpu_seconds=limits.CELL_CPU_SECONDS, thorough=False):
@@ -150,7 +170,8 @@ def grade_notebook(nb, cwd=".", cell_cpu_seconds=limits.CELL_CPU_SECONDS, thorou
                   if run.cpu_seconds >= SLOW_CELL_CPU_SECONDS]
     slow_calls = [{"function": name, "cpu_seconds": round(cpu, 1)} for name, cpu in session.work.items()
                   if cpu >= SLOW_CELL_CPU_SECONDS]
-    return Graded(verdicts, session.runs, not_run, session.timed_out, slow_cells, slow_calls)
+    outcomes = [outcome(nb.cells[index], result) for index, result in sorted(verdicts.items())]
+    return Graded(verdicts, session.runs, not_run, session.timed_out, slow_cells, slow_calls, outcomes)
 
 
 def _verdict_outputs(result):

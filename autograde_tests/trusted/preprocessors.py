@@ -171,6 +171,7 @@ class TrustedExecute(NbGraderPreprocessor):
         record["slow_cells"] = graded.slow_cells
         record["slow_calls"] = graded.slow_calls
         record["not_run"] = sorted(graded.not_run)
+        record["outcomes"] = graded.outcomes
         for line in lost + graded.timed_out:
             self.log.warning("Trusted grading of %s: %s", resources["nbgrader"]["student"], line)
         return nb, resources

@@ -44,11 +44,12 @@ def check_notebook(path, as_json=False, out=sys.stdout):
         nb, repairs = repair(nb, release)
     graded = grade_notebook(nb, cwd=str(path.parent), thorough=True)
     rows = []
-    for index, result in sorted(graded.verdicts.items()):
+    for (index, result), outcome in zip(sorted(graded.verdicts.items()), graded.outcomes):
         points = float(nb.cells[index].metadata.get("nbgrader", {}).get("points", 0))
         rows.append({"exercise": ", ".join(dict.fromkeys(result.exercises)) or f"cell {index}",
                      "points": points if result.passed else 0.0, "max_points": points,
-                     "passed": result.passed, "message": "" if result.passed else result.text})
+                     "passed": result.passed, "message": "" if result.passed else result.text}
+                    | {key: outcome[key] for key in ("mistake_id", "mistake_title", "case", "kind")})
     skipped = [f"cell {i} {run.lost}" for i, run in sorted(graded.runs.items()) if run.lost]
     if as_json:
         json.dump({"notebook": str(path), "exercises": rows, "repairs": repairs, "skipped_cells": skipped,
