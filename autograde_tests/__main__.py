@@ -10,6 +10,12 @@
         Options of the form --Class.trait=value (e.g. --TrustedExecute.grading_secret=42) go to nbgrader's
         configuration, as on nbgrader's own command line. Exit status 0 when every submission was graded,
         1 when one is "timed out, regrade" or "not gradable" (integrity_report.json says which and why).
+
+    python -m autograde_tests report ASSIGNMENT [--anonymize] | report --all [--anonymize]
+        After grading: which exercises the class got right and which named mistakes it made, in
+        reports/<ASSIGNMENT>/ (index.html, exercises.csv, mistakes.csv; see report.py); --all reports every
+        graded assignment and writes a course overview, reports/index.html. Exit status 1 when there was
+        nothing graded to report.
 """
 
 import argparse
@@ -33,7 +39,14 @@ def parse(argv=None):
     grade.add_argument("assignment")
     grade.add_argument("--workers", type=int, default=None, help="parallel workers (default: the cores)")
     grade.add_argument("--scheduler", default=None, help="a Dask scheduler address: grade on that cluster")
+    report = commands.add_parser("report", help="a class report of an assignment's grading, per exercise")
+    report.add_argument("assignment", nargs="?")
+    report.add_argument("--anonymize", action="store_true", help="stable pseudonyms in place of student ids")
+    report.add_argument("--all", action="store_true", dest="every_assignment",
+                        help="report every graded assignment and write a course overview")
     args, unknown = parser.parse_known_args(argv)
+    if args.command == "report" and not (args.assignment or args.every_assignment):
+        parser.error("report needs an ASSIGNMENT, or --all")
     if args.command == "grade":
         args.nbgrader_args = [arg for arg in unknown if NBGRADER_OPTION.fullmatch(arg)]
         unknown = [arg for arg in unknown if not NBGRADER_OPTION.fullmatch(arg)]
@@ -48,6 +61,10 @@ def main(argv=None):
         from autograde_tests.trusted.selfcheck import check_notebook
 
         return check_notebook(args.path, as_json=args.json)
+    if args.command == "report":
+        from autograde_tests.report import report
+
+        return report(args.assignment, anonymize=args.anonymize, every_assignment=args.every_assignment)
     from autograde_tests.trusted.grade import grade_assignment
 
     return grade_assignment(args.assignment, workers=args.workers, scheduler=args.scheduler,

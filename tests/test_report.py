@@ -1,0 +1,208 @@
+"""The class report (autograde_tests/report.py) and the structured outcomes it is built from.
+
+The unit tests write autograded notebooks' metadata for a synthetic class with known counts; the end-to-end
+test releases notebook 03, hands in a small class with known mistakes, grades it with the parallel command
+and reports it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+
+import nbformat
+import numpy as np
+import pytest
+from notebook_helpers import REPO_ROOT
+
+from autograde_tests import core, nb03, report
+from autograde_tests.trusted.grade import REPORT_NAME
+
+NOTEBOOK = "03_activations"
+
+
+# ---------------------------------------------------------------------------------------------
+# Outcomes as data
+
+
+def test_a_named_mistake_is_raised_with_its_id_title_and_case():
+    def relu(z):
+        return np.abs(z)
+
+    with pytest.raises(core.CheckFailed) as raised:
+        nb03.check_relu(relu)
+    failure = raised.value
+    assert (failure.kind, failure.mistake_id, failure.mistake_title) == ("mistake", "relu:absolute-value",
+                                                                         "absolute value")
+    assert failure.case and f"relu failed on {failure.case}" in str(failure)
+    # The same function again is judged from memory: the same data comes back, not only the message.
+    with pytest.raises(core.CheckFailed) as again:
+        nb03.check_relu(relu)
+    assert (again.value.kind, again.value.mistake_id, again.value.case, str(again.value)) == (
+        failure.kind, failure.mistake_id, failure.case, str(failure))
+
+
+def test_a_failure_without_a_known_mistake_names_none_but_keeps_its_case():
+    def relu(z):
+        return np.maximum(z, 0.5)
+
+    with pytest.raises(core.CheckFailed) as raised:
+        nb03.check_relu(relu)
+    assert (raised.value.kind, raised.value.mistake_id, raised.value.mistake_title) == ("other", None, None)
+    assert raised.value.case
+
+
+def test_a_failing_helper_is_its_own_kind_of_failure():
+    namespace = {"np": np}  # the student's two functions share one namespace, as in a notebook
+    exec("def sigmoid(z):\n    return z\n\n"
+         "def sigmoid_grad(z):\n    s = sigmoid(z)\n    return s * (1 - s)\n", namespace)
+    with pytest.raises(core.CheckFailed) as raised:
+        nb03.check_sigmoid_grad(namespace["sigmoid_grad"])
+    assert (raised.value.kind, raised.value.mistake_id) == ("helper", None)
+
+
+def test_a_check_failure_survives_pickling_with_its_data():
+    import pickle
+
+    failure = core.CheckFailed("relu failed on z = 1", kind="mistake", mistake_id="relu:x", mistake_title="x",
+                               case="z = 1")
+    copy = pickle.loads(pickle.dumps(failure))
+    assert (str(copy), copy.kind, copy.mistake_id, copy.mistake_title, copy.case) == (
+        "relu failed on z = 1", "mistake", "relu:x", "x", "z = 1")
+
+
+# ---------------------------------------------------------------------------------------------
+# A synthetic class
+
+
+def _outcome(exercise, max_points, mistake=None, case=None, kind=None):
+    """A recorded outcome; passed unless a mistake title, a case or a kind of failure is given."""
+    passed = mistake is None and case is None and kind is None
+    return {"exercise": exercise, "passed": passed, "points": max_points if passed else 0.0,
+            "max_points": max_points, "mistake_id": f"{exercise}:{mistake.replace(' ', '-')}" if mistake else None,
+            "mistake_title": mistake, "case": case, "kind": None if passed else kind or (
+                "mistake" if mistake else "other"), "message": "" if passed else f"{exercise} failed ({mistake})"}
+
+
+def _write_class(root, assignment, students):
+    """autograded/<student>/<assignment>/<assignment>.ipynb holding only the outcomes in their metadata."""
+    for student, outcomes in students.items():
+        folder = root / "autograded" / student / assignment
+        folder.mkdir(parents=True)
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["autograde_tests"] = {"outcomes": outcomes}
+        nbformat.write(nb, folder / f"{assignment}.ipynb")
+
+
+def _synthetic_class(root):
+    """Ten students of notebook 03, step and relu 1 point each. Known counts:
+    step: 7 pass, 2 "strict inequality", 1 unnamed (case "z = 0");
+    relu: 3 pass, 3 "absolute value", 1 "overwrites z", 3 unnamed (cases "z = -1" twice, "z = 2" once)."""
+    students = {}
+    step = [None] * 7 + [("strict inequality", "z = 0")] * 2 + [(None, "z = 0")]
+    relu = [None] * 3 + [("absolute value", "z = -1")] * 3 + [("overwrites z", "z = -1")] + [
+        (None, "z = -1"), (None, "z = 2"), (None, "z = -1")]
+    for i, (s, r) in enumerate(zip(step, relu, strict=True)):
+        students[f"s{i:02d}"] = [_outcome("step", 1.0, *(s or ())), _outcome("relu", 1.0, *(r or ()))]
+    _write_class(root, NOTEBOOK, students)
+    return students
+
+
+def _csv(path):
+    with open(path, newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def test_the_csv_files_count_a_synthetic_class(tmp_path):
+    _synthetic_class(tmp_path)
+    assert report.report(NOTEBOOK, course_root=tmp_path) == 0
+    folder = tmp_path / "reports" / NOTEBOOK
+    assert _csv(folder / "exercises.csv") == [
+        {"exercise": "step", "students": "10", "full_marks_share": "0.7", "mean_points": "0.7"},
+        {"exercise": "relu", "students": "10", "full_marks_share": "0.3", "mean_points": "0.3"}]
+    rows = _csv(folder / "mistakes.csv")
+    assert list(rows[0]) == ["exercise", "mistake", "students", "share"]
+    assert [(r["exercise"], r["mistake"], r["students"], r["share"]) for r in rows] == [
+        ("step", "strict inequality", "2", "0.2"),
+        ("step", "(no named mistake; most common failing case: z = 0)", "1", "0.1"),
+        ("relu", "absolute value", "3", "0.3"),
+        ("relu", "overwrites z", "1", "0.1"),
+        ("relu", "(no named mistake; most common failing case: z = -1)", "3", "0.3")]
+
+
+def test_helper_failures_and_cells_without_a_case_get_rows_of_their_own(tmp_path):
+    _write_class(tmp_path, NOTEBOOK, {
+        "a": [_outcome("sigmoid_grad", 2.0, kind="helper", case="z = 0")],
+        "b": [_outcome("sigmoid_grad", 2.0, kind="other")],
+        "c": [_outcome("sigmoid_grad", 2.0)]})
+    report.report(NOTEBOOK, course_root=tmp_path)
+    rows = _csv(tmp_path / "reports" / NOTEBOOK / "mistakes.csv")
+    assert [(r["mistake"], r["students"]) for r in rows] == [("(no named mistake)", "1"), (report.HELPER_ROW, "1")]
+    assert _csv(tmp_path / "reports" / NOTEBOOK / "exercises.csv")[0]["mean_points"] == str(round(2 / 3, 4))
+
+
+def test_the_page_shows_every_part_and_needs_nothing_from_the_network(tmp_path):
+    _synthetic_class(tmp_path)
+    (tmp_path / REPORT_NAME).write_text(json.dumps({"assignment": NOTEBOOK, "students": [
+        {"student": "s00", "status": "graded"}, {"student": "s01", "status": "repaired"},
+        {"student": "s02", "status": "repaired"}, {"student": "x", "status": "not gradable"}]}))
+    report.report(NOTEBOOK, course_root=tmp_path)
+    page = (tmp_path / "reports" / NOTEBOOK / "index.html").read_text()
+    assert page.count('class="distribution"') == 2  # one plot per exercise
+    assert page.index("Exercises") < page.index("Mistakes") < page.index("Integrity") < page.index("Per student")
+    assert "relu failed (absolute value)" in page  # the message students saw
+    assert f'href="../../notebooks/{NOTEBOOK}/{NOTEBOOK}.ipynb' in page
+    assert "<th>repaired</th>" in page and "<td class=num>2</td>" in page
+    assert page.count('<td class="pass">✓</td>') == 7 + 3
+    assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "") and "https://" not in page
+    assert "<script" not in page and "<link" not in page
+
+
+def test_an_integrity_report_of_another_assignment_is_not_counted(tmp_path):
+    _synthetic_class(tmp_path)
+    (tmp_path / REPORT_NAME).write_text(json.dumps({"assignment": "04_softmax_and_loss", "students": [
+        {"student": "s00", "status": "repaired"}]}))
+    assert report.integrity_counts(tmp_path, NOTEBOOK) is None
+    assert report.integrity_counts(tmp_path, "04_softmax_and_loss")["repaired"] == 1
+
+
+def test_anonymized_reports_give_each_student_the_same_pseudonym_every_time(tmp_path):
+    students = _synthetic_class(tmp_path)
+    report.report(NOTEBOOK, course_root=tmp_path, anonymize=True)
+    first = (tmp_path / "reports" / NOTEBOOK / "index.html").read_text()
+    report.report(NOTEBOOK, course_root=tmp_path, anonymize=True)
+    assert (tmp_path / "reports" / NOTEBOOK / "index.html").read_text() == first
+    assert not any(f"<td>{student}</td>" in first for student in students)
+    name_of = report.pseudonymizer(tmp_path / "reports")
+    assert len({name_of(s) for s in students}) == len(students)
+    assert all(f"<td>{name_of(s)}</td>" in first for s in students)
+    # Another course (another key) gives other pseudonyms.
+    assert report.pseudonymizer(tmp_path / "elsewhere")("s00") != name_of("s00")
+
+
+def test_the_course_overview_is_a_heatmap_of_every_graded_assignment(tmp_path):
+    _synthetic_class(tmp_path)
+    _write_class(tmp_path, "04_softmax_and_loss", {"s00": [_outcome("softmax", 2.0)],
+                                                    "s01": [_outcome("softmax", 2.0, "forgot max")]})
+    assert report.report(every_assignment=True, course_root=tmp_path) == 0
+    overview = (tmp_path / "reports" / "index.html").read_text()
+    assert overview.count("<tr>") == 1 + 2
+    assert 'href="03_activations/index.html"' in overview and "softmax<br>50%" in overview
+    assert "relu<br>30%" in overview and "step<br>70%" in overview
+    assert (tmp_path / "reports" / "04_softmax_and_loss" / "mistakes.csv").exists()
+
+
+def test_nothing_graded_is_said_and_fails(tmp_path, capsys):
+    assert report.report(NOTEBOOK, course_root=tmp_path) == 1
+    assert "grade it first" in capsys.readouterr().out
+
+
+def test_reports_are_ignored_by_git():
+    if not (REPO_ROOT / ".git").exists():
+        pytest.skip("not a git clone")
+    names = [f"{report.REPORTS_DIR}/{NOTEBOOK}/index.html", f"{report.REPORTS_DIR}/index.html",
+             f"{report.REPORTS_DIR}/{report.KEY_NAME}"]
+    result = subprocess.run(["git", "check-ignore", "--no-index", *names], cwd=REPO_ROOT, capture_output=True,
+                            text=True)
+    assert sorted(result.stdout.split()) == sorted(names)
