@@ -25,14 +25,15 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograde_tests.trusted.grade import REPORT_NAME, STATUSES
-
 REPORTS_DIR = "reports"
 AUTOGRADED_DIR = "autograded"
 RELEASE_DIR = "notebooks"  # nbgrader_config.py's release_directory: the notebooks that teach each idea
 KEY_NAME = ".pseudonym-key"
 MISTAKES_COLUMNS = ("exercise", "mistake", "students", "share")
 EXERCISES_COLUMNS = ("exercise", "students", "full_marks_share", "mean_points")
+# nbformat writes a notebook's top-level keys one space in, each on a line of its own (a newline inside a
+# JSON string is always escaped), so this marks the notebook's own metadata, found without parsing the cells.
+TOP_LEVEL_METADATA = '\n "metadata": '
 HELPER_ROW = "(no named mistake: a graded function it calls fails its own check)"
 
 
@@ -58,8 +59,7 @@ def load_outcomes(course_root, assignment):
     for folder in sorted(Path(course_root, AUTOGRADED_DIR).glob(f"*/{assignment}")):
         record = {}
         for path in sorted(folder.glob("*.ipynb")):
-            with open(path, encoding="utf-8") as file:
-                metadata = json.load(file).get("metadata", {}).get("autograde_tests", {})
+            metadata = _notebook_metadata(path).get("autograde_tests", {})
             for outcome in metadata.get("outcomes", ()):
                 record[outcome["exercise"]] = outcome
                 exercises.setdefault(outcome["exercise"], None)
@@ -67,6 +67,21 @@ def load_outcomes(course_root, assignment):
         if record:
             students[folder.parent.name] = record
     return ClassOutcomes(assignment, students, list(exercises), notebook_of)
+
+
+def _notebook_metadata(path):
+    """A notebook file's metadata; as written by nbformat, read without parsing its cells (at course scale,
+    parsing them is most of the report's time)."""
+    text = path.read_text(encoding="utf-8")
+    start = text.rfind(TOP_LEVEL_METADATA)
+    if start >= 0:
+        try:
+            metadata, _ = json.JSONDecoder().raw_decode(text, start + len(TOP_LEVEL_METADATA))
+        except ValueError:
+            metadata = None
+        if isinstance(metadata, dict):
+            return metadata
+    return json.loads(text).get("metadata", {})
 
 
 def exercise_rows(outcomes):
@@ -110,6 +125,9 @@ def mistake_rows(outcomes):
 
 def integrity_counts(course_root, assignment):
     """{status: students} from integrity_report.json when it is this assignment's, else None."""
+    # Imported here: grade.py imports nbformat, which takes seconds to import, for these two names.
+    from autograde_tests.trusted.grade import REPORT_NAME, STATUSES
+
     path = Path(course_root, REPORT_NAME)
     if not path.exists():
         return None
@@ -230,7 +248,7 @@ def assignment_html(outcomes, exercises, mistakes, integrity, name_of, course_ro
 
     out.append("<h2>Integrity</h2>")
     if integrity is None:
-        out.append(f'<p class="note">No {REPORT_NAME} of this assignment in the course root (it is written by '
+        out.append('<p class="note">No integrity_report.json of this assignment in the course root (it is written by '
                    "<code>python -m autograde_tests grade</code>).</p>")
     else:
         out.append("<table><tr>" + "".join(f"<th>{e(s)}</th>" for s in integrity) + "</tr><tr>"

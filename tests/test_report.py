@@ -206,3 +206,11 @@ def test_reports_are_ignored_by_git():
     result = subprocess.run(["git", "check-ignore", "--no-index", *names], cwd=REPO_ROOT, capture_output=True,
                             text=True)
     assert sorted(result.stdout.split()) == sorted(names)
+
+
+def test_outcomes_are_read_from_a_notebook_however_its_json_is_laid_out(tmp_path):
+    _synthetic_class(tmp_path)
+    path = tmp_path / "autograded" / "s09" / NOTEBOOK / f"{NOTEBOOK}.ipynb"
+    path.write_text(json.dumps(json.loads(path.read_text())))  # one line, not as nbformat writes it
+    loaded = report.load_outcomes(tmp_path, NOTEBOOK)
+    assert loaded.students["s09"]["relu"]["case"] == "z = -1" and loaded.exercises == ["step", "relu"]
