@@ -28,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import weakref
 from pathlib import Path
 
 import autograde_tests
@@ -72,11 +73,11 @@ class Sandbox:
             self.cwd = folder
             self.env = dict(os.environ, MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
             return
-        self._directory = tempfile.TemporaryDirectory(prefix="autograde-sandbox-", ignore_cleanup_errors=True)
-        self._root = Path(self._directory.name)
+        self._root = Path(tempfile.mkdtemp(prefix="autograde-sandbox-"))
+        weakref.finalize(self, shutil.rmtree, self._root, ignore_errors=True)
         self._uid = next(_worker_uids)
         _prepare(self._root, Path(folder), self._uid)
-        self.cwd = self._directory.name
+        self.cwd = str(self._root)
         self.env = _worker_environment()
 
     def command(self, argv):
