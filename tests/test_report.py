@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import shutil
 import subprocess
+import sys
 
 import nbformat
 import numpy as np
 import pytest
-from notebook_helpers import REPO_ROOT
+from notebook_helpers import NBGRADER_CONFIG, REPO_ROOT
+from test_nbgrader_pipeline import BIN, answer_sources, fill_in, nbgrader
 
 from autograde_tests import core, nb03, report
 from autograde_tests.trusted.grade import REPORT_NAME
@@ -214,3 +218,91 @@ def test_outcomes_are_read_from_a_notebook_however_its_json_is_laid_out(tmp_path
     path.write_text(json.dumps(json.loads(path.read_text())))  # one line, not as nbformat writes it
     loaded = report.load_outcomes(tmp_path, NOTEBOOK)
     assert loaded.students["s09"]["relu"]["case"] == "z = -1" and loaded.exercises == ["step", "relu"]
+
+
+# ---------------------------------------------------------------------------------------------
+# End to end: release, a class with known mistakes, grade, report
+
+
+def _answer(nb, grade_id, source):
+    next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id).source = source
+
+
+def _small_class(release, correct):
+    """Five students: correct, relu as an absolute value (two of them, one with step's strict inequality
+    too), relu with a wrong floor no catalogue names, and an untouched release."""
+    def copy(**answers):
+        nb = nbformat.from_dict(json.loads(json.dumps(correct)))
+        for grade_id, source in answers.items():
+            _answer(nb, grade_id, source)
+        return nb
+
+    relu_abs = "def relu(z):\n    return np.abs(z)"
+    return {"correct": copy(), "abs_a": copy(relu_answer=relu_abs),
+            "abs_b": copy(relu_answer=relu_abs, step_answer="def step(z):\n    return np.where(z > 0, 1.0, 0.0)"),
+            "floor": copy(relu_answer="def relu(z):\n    return np.maximum(z, 0.5)"), "blank": release}
+
+
+@pytest.mark.pipeline
+def test_a_graded_class_is_reported_with_its_known_mistakes(tmp_path):
+    shutil.copytree(REPO_ROOT / "solutions" / NOTEBOOK, tmp_path / "solutions" / NOTEBOOK)
+    shutil.copy(NBGRADER_CONFIG, tmp_path / "nbgrader_config.py")
+    nbgrader(tmp_path, "generate_assignment", NOTEBOOK, "--force")
+    release = nbformat.read(tmp_path / "notebooks" / NOTEBOOK / f"{NOTEBOOK}.ipynb", as_version=4)
+    solution = nbformat.read(tmp_path / "solutions" / NOTEBOOK / f"{NOTEBOOK}.ipynb", as_version=4)
+    for student, nb in _small_class(release, fill_in(release, answer_sources(solution))).items():
+        target = tmp_path / "submitted" / student / NOTEBOOK / f"{NOTEBOOK}.ipynb"
+        target.parent.mkdir(parents=True)
+        nbformat.write(nb, target)
+    env = dict(os.environ, PATH=str(BIN) + os.pathsep + os.environ.get("PATH", ""))
+    for command in (["grade", NOTEBOOK, "--workers", "2"], ["report", NOTEBOOK]):
+        result = subprocess.run([sys.executable, "-m", "autograde_tests", *command], cwd=tmp_path, env=env,
+                                capture_output=True, text=True, timeout=900)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    rows = [(r["exercise"], r["mistake"], r["students"], r["share"])
+            for r in _csv(tmp_path / "reports" / NOTEBOOK / "mistakes.csv")]
+    unnamed = "(no named mistake; most common failing case: "
+    step_and_relu = [r for r in rows if r[0] in ("step", "relu")]
+    assert step_and_relu == [
+        ("step", "strict inequality", "1", "0.2"), ("step", step_and_relu[1][1], "1", "0.2"),
+        ("relu", "absolute value", "2", "0.4"), ("relu", step_and_relu[3][1], "2", "0.4")]
+    assert step_and_relu[1][1].startswith(unnamed) and step_and_relu[3][1].startswith(unnamed)
+    # Every other exercise fails only for the blank notebook.
+    others = [r for r in rows if r[0] not in ("step", "relu")]
+    assert others and all(r[1].startswith(unnamed) and r[2:] == ("1", "0.2") for r in others)
+    exercises = {r["exercise"]: r for r in _csv(tmp_path / "reports" / NOTEBOOK / "exercises.csv")}
+    assert (exercises["relu"]["students"], exercises["relu"]["full_marks_share"]) == ("5", "0.2")
+    assert exercises["sigmoid"]["full_marks_share"] == "0.8"
+    page = (tmp_path / "reports" / NOTEBOOK / "index.html").read_text()
+    assert "Known mistake, absolute value" in page  # the message the students read
+    assert "<td>graded</td>" not in page and "<th>graded</th>" in page  # the integrity counts
+
+
+@pytest.mark.browser
+def test_the_page_renders_from_disk_in_chromium(tmp_path):
+    from test_browser import browser_page, require_chromium
+
+    require_chromium()
+    _synthetic_class(tmp_path)
+    report.report(NOTEBOOK, course_root=tmp_path)
+    page_path = tmp_path / "reports" / NOTEBOOK / "index.html"
+    requests = []
+    with browser_page() as (page, expect):
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto(page_path.as_uri())
+        expect(page.get_by_role("heading", name=f"Class report: {NOTEBOOK}")).to_be_visible()
+        assert page.locator("table").count() == 3  # exercises, mistakes, per student (no integrity report here)
+        plots = page.locator("svg.distribution")
+        assert plots.count() == 2
+        for i in range(2):
+            box = plots.nth(i).bounding_box()
+            assert box["width"] > 20 and box["height"] > 20
+        # The step plot's bars: 3 students at 0 points, 7 at full marks (taller).
+        bars = plots.nth(0).locator("rect")
+        heights = [bars.nth(i).bounding_box()["height"] for i in range(bars.count())]
+        assert heights[1] > heights[0] > 0
+        expect(page.get_by_role("cell", name="absolute value", exact=True).first).to_be_visible()
+        page.screenshot(path=str(tmp_path / "class-report.png"), full_page=True)
+    assert requests == [page_path.as_uri()]  # nothing but the file itself
+    assert (tmp_path / "class-report.png").stat().st_size > 10_000
