@@ -83,7 +83,7 @@ class CheckFailed(AssertionError):
 
     The same verdict as data, for class reports (never parsed back from the message):
     kind: "mistake" (a catalogued mistake is named), "helper" (another graded function of the student's
-        that it calls fails its own check) or "other";
+        that it calls fails its own check), "blank" (it still raises NotImplementedError) or "other";
     mistake_id, mistake_title: the named mistake's stable id (`mistake_id`) and its one-line title, else None;
     case: the failing case as the message names it, None when no case ran (not a function, say).
     """
@@ -969,7 +969,8 @@ def judge(fn, function_name, cases: Sequence[Case], inspect, mistakes=None, para
             problem = replace(problem, cause=hint)
         raise CheckFailed(failure_message(function_name, case_text, problem, mistake,
                                           after=_dependency_note(function_name, blamed, True) if blamed else None),
-                          kind="other" if mistake is None else "mistake", case=case_text,
+                          kind="mistake" if mistake else "blank" if problem.kind == "not_implemented" else "other",
+                          case=case_text,
                           mistake_id=None if mistake is None else mistake_id(function_name, mistake),
                           mistake_title=None if mistake is None else mistake.name)
     print(f"✓ {function_name}: {len(cases)} case{'' if len(cases) == 1 else 's'} passed")

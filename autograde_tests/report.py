@@ -6,7 +6,9 @@ trusted/grading.py `outcome`) and the counts of integrity_report.json, and write
 
 - exercises.csv: exercise, students, full_marks_share, mean_points;
 - mistakes.csv: exercise, mistake, students, share (a fraction of the class), one row per named mistake,
-  and per exercise one row for the failures that name no mistake, with their most common failing case;
+  and per exercise one row for the failures that name no mistake, with their most common failing case (the
+  catalogue's gaps), one for the answers left blank and one for those failing because a function they call
+  fails;
 - index.html: one self-contained page (inline CSS and SVG, nothing fetched) for the instructor.
 
 --anonymize puts stable pseudonyms in place of student ids (a keyed hash; the key is made once and kept in
@@ -35,6 +37,9 @@ EXERCISES_COLUMNS = ("exercise", "students", "full_marks_share", "mean_points")
 # JSON string is always escaped), so this marks the notebook's own metadata, found without parsing the cells.
 TOP_LEVEL_METADATA = '\n "metadata": '
 HELPER_ROW = "(no named mistake: a graded function it calls fails its own check)"
+BLANK_ROW = "(left blank: still raises NotImplementedError)"
+# The rows of failures that name no mistake, by CheckFailed.kind; any other kind goes in `unnamed_row`.
+KIND_ROWS = {"blank": BLANK_ROW, "helper": HELPER_ROW}
 
 
 def unnamed_row(case):
@@ -109,13 +114,14 @@ def mistake_rows(outcomes):
                 named[outcome["mistake_id"]].append(outcome)
         groups = sorted(named.values(), key=lambda group: -len(group))
         titled = [(group[0]["mistake_title"], group[0]["mistake_id"], group) for group in groups]
-        helpers = [o for o in failed if o["mistake_id"] is None and o["kind"] == "helper"]
-        unnamed = [o for o in failed if o["mistake_id"] is None and o["kind"] != "helper"]
+        unnamed = [o for o in failed if o["mistake_id"] is None and o["kind"] not in KIND_ROWS]
         if unnamed:
             cases = collections.Counter(o["case"] for o in unnamed if o["case"])
             titled.append((unnamed_row(cases.most_common(1)[0][0] if cases else None), None, unnamed))
-        if helpers:
-            titled.append((HELPER_ROW, None, helpers))
+        for kind, title in KIND_ROWS.items():
+            group = [o for o in failed if o["mistake_id"] is None and o["kind"] == kind]
+            if group:
+                titled.append((title, None, group))
         for title, mistake_id, group in titled:
             rows.append({"exercise": exercise, "mistake": title, "students": len(group),
                          "share": round(len(group) / class_size, 4), "mistake_id": mistake_id,
@@ -233,8 +239,8 @@ def assignment_html(outcomes, exercises, mistakes, integrity, name_of, course_ro
     out.append("</table>")
 
     out.append("<h2>Mistakes, most frequent first</h2>"
-               '<p class="note">Rows in brackets name no mistake: there the catalogue of known mistakes has a gap '
-               "(or the student left the exercise blank).</p><table><tr><th>exercise</th><th>mistake</th>"
+               '<p class="note">Rows in brackets name no mistake; "no named mistake" rows show where the catalogue of '
+               "known mistakes has a gap.</p><table><tr><th>exercise</th><th>mistake</th>"
                "<th>students</th><th>share</th><th>what the students read</th><th>taught in</th></tr>")
     for row in sorted(mistakes, key=lambda r: (r["mistake_id"] is None, -r["students"])):
         notebook = outcomes.notebook_of[row["exercise"]]
@@ -275,6 +281,8 @@ def assignment_html(outcomes, exercises, mistakes, integrity, name_of, course_ro
 
 
 def _other_failure(outcome):
+    if outcome["kind"] == "blank":
+        return "blank"
     if outcome["kind"] == "helper":
         return "a function it calls fails"
     return f"other failure ({outcome['case']})" if outcome["case"] else "other failure"

@@ -57,6 +57,15 @@ def test_a_failure_without_a_known_mistake_names_none_but_keeps_its_case():
     assert raised.value.case
 
 
+def test_a_blank_answer_is_its_own_kind_of_failure():
+    def relu(z):
+        raise NotImplementedError()
+
+    with pytest.raises(core.CheckFailed) as raised:
+        nb03.check_relu(relu)
+    assert (raised.value.kind, raised.value.mistake_id) == ("blank", None)
+
+
 def test_a_failing_helper_is_its_own_kind_of_failure():
     namespace = {"np": np}  # the student's two functions share one namespace, as in a notebook
     exec("def sigmoid(z):\n    return z\n\n"
@@ -135,15 +144,18 @@ def test_the_csv_files_count_a_synthetic_class(tmp_path):
         ("relu", "(no named mistake; most common failing case: z = -1)", "3", "0.3")]
 
 
-def test_helper_failures_and_cells_without_a_case_get_rows_of_their_own(tmp_path):
+def test_blanks_helper_failures_and_cells_without_a_case_get_rows_of_their_own(tmp_path):
     _write_class(tmp_path, NOTEBOOK, {
         "a": [_outcome("sigmoid_grad", 2.0, kind="helper", case="z = 0")],
         "b": [_outcome("sigmoid_grad", 2.0, kind="other")],
-        "c": [_outcome("sigmoid_grad", 2.0)]})
+        "c": [_outcome("sigmoid_grad", 2.0, kind="blank", case="z = 0")],
+        "d": [_outcome("sigmoid_grad", 2.0, kind="blank", case="z = 0")],
+        "e": [_outcome("sigmoid_grad", 2.0)]})
     report.report(NOTEBOOK, course_root=tmp_path)
     rows = _csv(tmp_path / "reports" / NOTEBOOK / "mistakes.csv")
-    assert [(r["mistake"], r["students"]) for r in rows] == [("(no named mistake)", "1"), (report.HELPER_ROW, "1")]
-    assert _csv(tmp_path / "reports" / NOTEBOOK / "exercises.csv")[0]["mean_points"] == str(round(2 / 3, 4))
+    assert [(r["mistake"], r["students"], r["share"]) for r in rows] == [
+        ("(no named mistake)", "1", "0.2"), (report.BLANK_ROW, "2", "0.4"), (report.HELPER_ROW, "1", "0.2")]
+    assert _csv(tmp_path / "reports" / NOTEBOOK / "exercises.csv")[0]["mean_points"] == "0.4"
 
 
 def test_the_page_shows_every_part_and_needs_nothing_from_the_network(tmp_path):
@@ -265,12 +277,13 @@ def test_a_graded_class_is_reported_with_its_known_mistakes(tmp_path):
     unnamed = "(no named mistake; most common failing case: "
     step_and_relu = [r for r in rows if r[0] in ("step", "relu")]
     assert step_and_relu == [
-        ("step", "strict inequality", "1", "0.2"), ("step", step_and_relu[1][1], "1", "0.2"),
-        ("relu", "absolute value", "2", "0.4"), ("relu", step_and_relu[3][1], "2", "0.4")]
-    assert step_and_relu[1][1].startswith(unnamed) and step_and_relu[3][1].startswith(unnamed)
+        ("step", "strict inequality", "1", "0.2"), ("step", report.BLANK_ROW, "1", "0.2"),
+        ("relu", "absolute value", "2", "0.4"), ("relu", step_and_relu[3][1], "1", "0.2"),
+        ("relu", report.BLANK_ROW, "1", "0.2")]
+    assert step_and_relu[3][1].startswith(unnamed)
     # Every other exercise fails only for the blank notebook.
     others = [r for r in rows if r[0] not in ("step", "relu")]
-    assert others and all(r[1].startswith(unnamed) and r[2:] == ("1", "0.2") for r in others)
+    assert len(others) == 5 and all(r[1:] == (report.BLANK_ROW, "1", "0.2") for r in others)
     exercises = {r["exercise"]: r for r in _csv(tmp_path / "reports" / NOTEBOOK / "exercises.csv")}
     assert (exercises["relu"]["students"], exercises["relu"]["full_marks_share"]) == ("5", "0.2")
     assert exercises["sigmoid"]["full_marks_share"] == "0.8"
