@@ -161,22 +161,26 @@ def _write_csv(path, columns, rows):
         writer.writerows(rows)
 
 
-def _teaching_anchor(release_notebook, exercise):
-    """`#anchor` of the last heading before the answer cell that defines `exercise` in the release (Jupyter's
-    anchors: the heading's text, spaces as dashes), or "" when there is none."""
+def teaching_section(release_notebook, exercise):
+    """(title, "#anchor") of the section of the release that teaches `exercise`: above the answer cell that
+    defines it, the last heading of a higher level than the exercise's own heading (the notebook's title
+    aside), else that heading; ("", "") when there is none. The anchor is JupyterLab's: the heading's text
+    as rendered, spaces as dashes."""
     try:
         cells = json.loads(release_notebook.read_text(encoding="utf-8"))["cells"]
     except (OSError, ValueError, KeyError):
-        return ""
-    heading = ""
+        return "", ""
+    headings = []  # (level, text as rendered) above the answer
     for cell in cells:
         source = "".join(cell.get("source", ""))
         if cell.get("cell_type") == "markdown":
-            titles = [line.lstrip("#").strip() for line in source.splitlines() if line.startswith("#")]
-            heading = titles[-1] if titles else heading
-        elif f"def {exercise}(" in source:
-            return "#" + heading.replace(" ", "-") if heading else ""
-    return ""
+            headings += [(len(line) - len(line.lstrip("#")), line.lstrip("#").strip().replace("`", "").replace("*", ""))
+                         for line in source.splitlines() if line.startswith("#")]
+        elif f"def {exercise}(" in source and headings:
+            level = headings[-1][0]
+            title = next((text for depth, text in reversed(headings) if 1 < depth < level), headings[-1][1])
+            return title, "#" + title.replace(" ", "-")
+    return "", ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -245,11 +249,12 @@ def assignment_html(outcomes, exercises, mistakes, integrity, name_of, course_ro
     for row in sorted(mistakes, key=lambda r: (r["mistake_id"] is None, -r["students"])):
         notebook = outcomes.notebook_of[row["exercise"]]
         release = Path(course_root, RELEASE_DIR, outcomes.assignment, notebook)
-        link = f"../../{RELEASE_DIR}/{outcomes.assignment}/{notebook}" + _teaching_anchor(release, row["exercise"])
+        section, anchor = teaching_section(release, row["exercise"])
+        link = f"../../{RELEASE_DIR}/{outcomes.assignment}/{notebook}{anchor}"
         out.append(f"<tr><td>{e(row['exercise'])}</td><td>{e(row['mistake'])}</td>"
                    f"<td class=num>{row['students']}</td><td class=num>{row['share']:.0%}</td>"
                    f"<td><details><summary>message</summary><pre>{e(row['message'])}</pre></details></td>"
-                   f'<td><a href="{e(link)}">{e(notebook)}</a></td></tr>')
+                   f'<td><a href="{e(link)}">{e(section or notebook)}</a></td></tr>')
     out.append("</table>")
 
     out.append("<h2>Integrity</h2>")

@@ -175,6 +175,23 @@ def test_the_page_shows_every_part_and_needs_nothing_from_the_network(tmp_path):
     assert "<script" not in page and "<link" not in page
 
 
+def test_each_mistake_links_to_the_section_that_teaches_its_exercise(tmp_path):
+    _synthetic_class(tmp_path)
+    release = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# 03 · Activations\n## 1. The step function"),
+        nbformat.v4.new_markdown_cell("### Exercise 1 · `step` (1 point)"),
+        nbformat.v4.new_code_cell("def step(z):\n    raise NotImplementedError()"),
+        nbformat.v4.new_markdown_cell("## 2. *ReLU* and leaky ReLU\n### Exercise 2 · `relu`"),
+        nbformat.v4.new_code_cell("def relu(z):\n    raise NotImplementedError()")])
+    (tmp_path / "notebooks" / NOTEBOOK).mkdir(parents=True)
+    nbformat.write(release, tmp_path / "notebooks" / NOTEBOOK / f"{NOTEBOOK}.ipynb")
+    report.report(NOTEBOOK, course_root=tmp_path)
+    page = (tmp_path / "reports" / NOTEBOOK / "index.html").read_text()
+    notebook = f"../../notebooks/{NOTEBOOK}/{NOTEBOOK}.ipynb"
+    assert f'<a href="{notebook}#1.-The-step-function">1. The step function</a>' in page
+    assert f'<a href="{notebook}#2.-ReLU-and-leaky-ReLU">2. ReLU and leaky ReLU</a>' in page
+
+
 def test_an_integrity_report_of_another_assignment_is_not_counted(tmp_path):
     _synthetic_class(tmp_path)
     (tmp_path / REPORT_NAME).write_text(json.dumps({"assignment": "04_softmax_and_loss", "students": [
