@@ -85,6 +85,23 @@ def test_a_check_failure_survives_pickling_with_its_data():
         "relu failed on z = 1", "mistake", "relu:x", "x", "z = 1")
 
 
+def test_the_self_checks_json_gives_the_same_outcome_fields(tmp_path):
+    release = nbformat.read(REPO_ROOT / "notebooks" / NOTEBOOK / f"{NOTEBOOK}.ipynb", as_version=4)
+    solution = nbformat.read(REPO_ROOT / "solutions" / NOTEBOOK / f"{NOTEBOOK}.ipynb", as_version=4)
+    nb = fill_in(release, answer_sources(solution))
+    _answer(nb, "relu_answer", "def relu(z):\n    return np.abs(z)")
+    _answer(nb, "step_answer", "def step(z):\n    raise NotImplementedError()")
+    nbformat.write(nb, tmp_path / f"{NOTEBOOK}.ipynb")
+    result = subprocess.run([sys.executable, "-m", "autograde_tests", "check", str(tmp_path / f"{NOTEBOOK}.ipynb"),
+                             "--json"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    rows = {row["exercise"]: row for row in json.loads(result.stdout)["exercises"]}
+    assert (rows["relu"]["kind"], rows["relu"]["mistake_id"], rows["relu"]["mistake_title"]) == (
+        "mistake", "relu:absolute-value", "absolute value")
+    assert rows["relu"]["case"] in rows["relu"]["message"]
+    assert (rows["step"]["kind"], rows["step"]["mistake_id"]) == ("blank", None)
+    assert (rows["sigmoid"]["passed"], rows["sigmoid"]["kind"], rows["sigmoid"]["case"]) == (True, None, None)
+
+
 # ---------------------------------------------------------------------------------------------
 # A synthetic class
 
