@@ -323,6 +323,15 @@ def test_a_graded_class_is_reported_with_its_known_mistakes(tmp_path):
     assert exercises["sigmoid"]["full_marks_share"] == "0.8"
     page = (tmp_path / "reports" / NOTEBOOK / "index.html").read_text()
     assert "Known mistake, absolute value" in page  # the message the students read
+
+    # nbgrader's own autograde, with the course's configuration, records the same outcomes.
+    graded = tmp_path / "autograded" / "abs_b" / NOTEBOOK / f"{NOTEBOOK}.ipynb"
+    by_the_grade_command = nbformat.read(graded, as_version=4).metadata["autograde_tests"]["outcomes"]
+    graded.unlink()
+    nbgrader(tmp_path, "autograde", NOTEBOOK, "--student", "abs_b", "--force")
+    assert nbformat.read(graded, as_version=4).metadata["autograde_tests"]["outcomes"] == by_the_grade_command
+    assert [o["mistake_title"] for o in by_the_grade_command if not o["passed"]] == [
+        "strict inequality", "absolute value"]
     assert "<td>graded</td>" not in page and "<th>graded</th>" in page  # the integrity counts
 
 
