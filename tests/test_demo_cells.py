@@ -26,7 +26,11 @@ def test_the_release_marks_exactly_the_cells_that_only_demonstrate_with_the_cour
     marked = {i for i, c in enumerate(nb.cells) if c.metadata.get(demo_cells.MARK, {}).get("demo")}
     assert marked == demo_cells.demo_cells(with_answers)
     grades = [i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade")]
-    after_last_grade = {i for i, c in enumerate(nb.cells) if c.cell_type == "code" and (not grades or i > grades[-1])}
+    # Read-only cells of the course (a grade id, no answer) in plain Python; a scratch cell is the student's.
+    after_last_grade = {i for i, c in enumerate(nb.cells) if c.cell_type == "code" and (not grades or i > grades[-1])
+                        and c.metadata.get("nbgrader", {}).get("grade_id")
+                        and not c.metadata["nbgrader"].get("solution")
+                        and demo_cells.bound_names(c.source) is not None}
     assert after_last_grade <= marked
     for index in marked:
         meta = nb.cells[index].metadata["nbgrader"]
