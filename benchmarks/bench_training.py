@@ -25,6 +25,7 @@ import time
 
 import numpy as np
 import torch
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from course_lib.datasets import make_two_spirals, spiral_data
 from course_lib.early_stopping import train_val_split
@@ -40,7 +41,6 @@ from course_lib.toolkit import (
     SoftmaxCrossEntropy,
     fit,
 )
-from threadpoolctl import threadpool_info, threadpool_limits
 
 NNFS_STEPS = 10001
 CAPSTONE_EPOCHS = 500

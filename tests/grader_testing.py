@@ -10,7 +10,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from autograde_tests import core, limits
+from autograde_tests import limits
 from autograde_tests.core import CheckFailed
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -4,6 +4,7 @@ import copy
 
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from course_lib.backprop import sigmoid_bce_backward, softmax_cce_backward
 from course_lib.datasets import make_blobs, spiral_data
@@ -34,7 +35,6 @@ from course_lib.toolkit import (
     fit,
     predict,
 )
-from threadpoolctl import threadpool_info, threadpool_limits
 from course_lib.training import decayed_learning_rate, sgd_update
 
 pytestmark = [pytest.mark.course_lib, pytest.mark.filterwarnings("error")]

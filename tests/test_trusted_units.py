@@ -9,7 +9,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograde_tests import core, limits, nb03
+from autograde_tests import limits, nb03
 from autograde_tests.trusted import codec
 from autograde_tests.trusted.preprocessors import repair
 from autograde_tests.trusted.session import RemoteFunction, Session

@@ -9,6 +9,7 @@ The alternatives are real deep networks, trained the way the exercise describes.
 """
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from autograde_tests.core import Mistake
 from course_lib import backprop, losses, network, optimizers
@@ -25,7 +26,6 @@ from course_lib.toolkit import (
     fit,
 )
 from course_lib.toolkit import predict as toolkit_predict
-from threadpoolctl import threadpool_limits
 
 # ---------------------------------------------------------------------------------------------
 # The stand-in: a vote of the k nearest training points.
