@@ -34,13 +34,13 @@ from course_lib.toolkit import (
     BatchNorm,
     Dense,
     Dropout,
-    InverseTimeDecay,
     ReLU,
     Sequential,
     SigmoidBinaryCrossEntropy,
     SoftmaxCrossEntropy,
     fit,
 )
+from course_lib.training import decayed_learning_rate
 
 NNFS_STEPS = 10001
 CAPSTONE_EPOCHS = 500
@@ -71,7 +71,7 @@ def course_lib_nnfs(X, y, steps, dtype, seed):
         Adam(lr=0.05),
         rng,
         epochs=steps,
-        lr_schedule=InverseTimeDecay(0.05, 5e-7),
+        lr_schedule=lambda step, epoch: decayed_learning_rate(0.05, 5e-7, step),  # per step, as torch's side
         progress=False,
         blas_thread_count=None,  # the thread count is the benchmark's setting
     )

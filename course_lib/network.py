@@ -3,16 +3,11 @@
 The parameters of an L-layer network are one dict with keys W1, b1, ..., WL, bL: layer l maps its input
 (N, n_{l-1}) to (N, n_l) with W{l} of shape (n_{l-1}, n_l) and b{l} of shape (n_l,). Every layer but the
 last is followed by ReLU; the last layer's outputs are the logits, left for the loss to interpret.
-deep_forward, deep_backward and layer_statistics do the same with other hidden activations, for exploring
-how depth, initialisation and activation change the signals and gradients from layer to layer.
 """
 
-import numpy as np
-
-from course_lib.activations import relu, relu_grad, sigmoid, sigmoid_grad
-from course_lib.backprop import dense_backward, relu_backward, softmax_cce_backward
+from course_lib.activations import relu
+from course_lib.backprop import dense_backward, relu_backward
 from course_lib.layers import dense_forward, init_dense
-from course_lib.losses import softmax
 
 
 def init_network(layer_sizes, rng, scheme="he"):
@@ -70,62 +65,3 @@ def mlp_backward(dscores, cache, params):
             dZ = relu_backward(dA_in, Z_below)
     return grads
 
-
-# --- Exploring depth: any hidden activation, and per-layer statistics (notebook 08's plots) ----------------
-
-HIDDEN_ACTIVATIONS = {
-    "relu": (relu, relu_grad),
-    "sigmoid": (sigmoid, sigmoid_grad),
-    "tanh": (np.tanh, lambda z: 1.0 - np.tanh(z) ** 2),
-}
-
-
-def deep_forward(X, params, activation="relu"):
-    """mlp_forward with any hidden activation of HIDDEN_ACTIVATIONS ("relu", "sigmoid", "tanh").
-
-    X: (N, n_0). Returns scores (N, n_L) and cache: one (A_in, Z) pair per layer, as mlp_forward's.
-    """
-    function, _ = HIDDEN_ACTIVATIONS[activation]
-    cache = []
-    A = X
-    L = num_layers(params)
-    for layer in range(1, L + 1):
-        Z = dense_forward(A, params[f"W{layer}"], params[f"b{layer}"])
-        cache.append((A, Z))
-        A = function(Z) if layer < L else Z
-    return A, cache
-
-
-def deep_backward(dscores, cache, params, activation="relu"):
-    """Backward pass of deep_forward with the same activation. dscores: (N, n_L). Returns grads for every key."""
-    _, derivative = HIDDEN_ACTIVATIONS[activation]
-    grads = {}
-    dZ = dscores
-    for layer in range(len(cache), 0, -1):
-        A_in, _ = cache[layer - 1]
-        dA_in, grads[f"W{layer}"], grads[f"b{layer}"] = dense_backward(dZ, A_in, params[f"W{layer}"])
-        if layer > 1:
-            _, Z_below = cache[layer - 2]
-            dZ = dA_in * derivative(Z_below)
-    return grads
-
-
-def layer_statistics(X, y, params, activation="relu"):
-    """How signals and gradients change with depth, for one forward and backward pass.
-
-    X: (N, n_0); y: (N,) integer labels for a softmax cross-entropy loss on the scores; params: as from
-    init_network; activation: the hidden activation. Returns a dict of lists with one float per layer
-    l = 1..L: "activation_mean" and "activation_std" of the layer's output (after its activation; the
-    scores for the last layer), and "gradient_norm", the Euclidean norm of the loss's gradient for W{l}.
-    Gradients that shrink layer after layer towards the input are the vanishing-gradient problem.
-    """
-    function, _ = HIDDEN_ACTIVATIONS[activation]
-    scores, cache = deep_forward(X, params, activation)
-    grads = deep_backward(softmax_cce_backward(softmax(scores), y), cache, params, activation)
-    L = len(cache)
-    outputs = [function(Z) if layer < L else Z for layer, (_, Z) in enumerate(cache, start=1)]
-    return {
-        "activation_mean": [float(A.mean()) for A in outputs],
-        "activation_std": [float(A.std()) for A in outputs],
-        "gradient_norm": [float(np.linalg.norm(grads[f"W{layer}"])) for layer in range(1, L + 1)],
-    }

@@ -4,18 +4,9 @@ import numpy as np
 import pytest
 
 from course_lib.activations import relu
-from course_lib.datasets import spiral_data
 from course_lib.gradcheck import numerical_gradient, relative_error
 from course_lib.layers import init_dense
-from course_lib.network import (
-    deep_backward,
-    deep_forward,
-    init_network,
-    layer_statistics,
-    mlp_backward,
-    mlp_forward,
-    num_layers,
-)
+from course_lib.network import init_network, mlp_backward, mlp_forward, num_layers
 
 pytestmark = [pytest.mark.course_lib, pytest.mark.filterwarnings("error")]
 
@@ -137,54 +128,3 @@ def test_float32_stays_float32():
     grads = mlp_backward(np.ones_like(scores), cache, params)
     assert scores.dtype == np.float32
     assert all(g.dtype == np.float32 for g in grads.values())
-
-
-def test_deep_forward_and_backward_with_relu_are_mlp_forward_and_backward():
-    rng = np.random.default_rng(7)
-    params = random_biases(init_network([3, 6, 5, 2], rng), rng)
-    X, upstream = rng.standard_normal((5, 3)), rng.standard_normal((5, 2))
-    scores, cache = deep_forward(X, params, "relu")
-    expected_scores, expected_cache = mlp_forward(X, params)
-    np.testing.assert_array_equal(scores, expected_scores)
-    grads, expected = deep_backward(upstream, cache, params, "relu"), mlp_backward(upstream, expected_cache, params)
-    assert all(np.allclose(grads[k], expected[k], rtol=1e-12, atol=0) for k in params)
-
-
-@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
-def test_deep_backward_matches_numerical_gradients(activation):
-    rng = np.random.default_rng(8)
-    params = random_biases(init_network([3, 5, 4, 2], rng, scheme="xavier"), rng)
-    X, upstream = rng.standard_normal((6, 3)), rng.standard_normal((6, 2))
-    _, cache = deep_forward(X, params, activation)
-    grads = deep_backward(upstream, cache, params, activation)
-    for name in params:
-
-        def loss_of(value, name=name):
-            return np.sum(deep_forward(X, dict(params, **{name: value}), activation)[0] * upstream)
-
-        assert relative_error(grads[name], numerical_gradient(loss_of, params[name])) < 1e-7, name
-
-
-def test_layer_statistics_show_sigmoid_gradients_vanishing_towards_the_input():
-    X, y = spiral_data(100, 3)
-    X = X.astype(np.float64)
-    sizes = [2] + [64] * 8 + [3]
-    sigmoid_stats = layer_statistics(X, y, init_network(sizes, np.random.default_rng(0), "xavier"), "sigmoid")
-    relu_stats = layer_statistics(X, y, init_network(sizes, np.random.default_rng(0), "he"), "relu")
-    for stats in (sigmoid_stats, relu_stats):
-        assert set(stats) == {"activation_mean", "activation_std", "gradient_norm"}
-        assert all(len(values) == 9 for values in stats.values())
-    sigmoid_norms, relu_norms = sigmoid_stats["gradient_norm"], relu_stats["gradient_norm"]
-    # Each sigmoid layer multiplies the gradient by at most 1/4: from the output back to the input layer the
-    # gradient shrinks by orders of magnitude, while with ReLU and He initialisation it keeps its size.
-    assert sigmoid_norms[0] < 1e-4 * sigmoid_norms[-1]
-    assert relu_norms[0] > 1e-2 * relu_norms[-1]
-    assert min(relu_stats["activation_std"][:-1]) > 0.1
-
-
-def test_small_initialisation_makes_the_signal_vanish_with_depth():
-    X, y = spiral_data(50, 3)
-    stats = layer_statistics(
-        X.astype(np.float64), y, init_network([2] + [64] * 6 + [3], np.random.default_rng(1), "small")
-    )
-    assert stats["activation_std"][-2] < 1e-6 * stats["activation_std"][0]

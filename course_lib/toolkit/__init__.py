@@ -7,16 +7,16 @@ and so does course_lib.capstone).
     history = fit(model, X, y, SigmoidBinaryCrossEntropy(), Adam(lr=3e-3), rng, epochs=200, batch_size=64)
 
 Every array lives in a dict: model.params and model.state, grads from model.backward, optimizer.state.
-The layers, losses and optimizers, and the step and inverse-time schedules, call the functions the
-notebooks build (dense_forward, batchnorm_forward, adam_update, step_decay, ...), so each piece can be read
-next to the notebook that derives it; CosineDecay is the toolkit's own.
+The layers, losses and optimizers, and the step schedule, call the functions the notebooks build
+(dense_forward, batchnorm_forward, adam_update, step_decay, ...), so each piece can be read next to the
+notebook that derives it; CosineDecay is the toolkit's own.
 """
 
 from course_lib.toolkit.fit import evaluate, fit, predict, train_step
-from course_lib.toolkit.layers import BatchNorm, Dense, Dropout, Layer, LayerNorm, ReLU, Sequential, Sigmoid
+from course_lib.toolkit.layers import BatchNorm, Dense, Dropout, Layer, LayerNorm, ReLU, Sequential
 from course_lib.toolkit.losses import SigmoidBinaryCrossEntropy, SoftmaxCrossEntropy
-from course_lib.toolkit.optimizers import SGD, Adam, Momentum, RMSProp
-from course_lib.toolkit.schedules import CosineDecay, InverseTimeDecay, StepDecay
+from course_lib.toolkit.optimizers import SGD, Adam
+from course_lib.toolkit.schedules import CosineDecay, StepDecay
 
 __all__ = [
     "SGD",
@@ -25,14 +25,10 @@ __all__ = [
     "CosineDecay",
     "Dense",
     "Dropout",
-    "InverseTimeDecay",
     "Layer",
     "LayerNorm",
-    "Momentum",
-    "RMSProp",
     "ReLU",
     "Sequential",
-    "Sigmoid",
     "SigmoidBinaryCrossEntropy",
     "SoftmaxCrossEntropy",
     "StepDecay",

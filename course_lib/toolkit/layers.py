@@ -14,7 +14,7 @@ running statistics, ...), which only forward passes in training mode change.
 
 import numpy as np
 
-from course_lib.activations import relu, sigmoid
+from course_lib.activations import relu
 from course_lib.backprop import dense_backward, relu_backward
 from course_lib.batchnorm import batchnorm_backward, batchnorm_forward, layernorm_backward, layernorm_forward
 from course_lib.layers import dense_forward, init_dense
@@ -73,21 +73,6 @@ class ReLU(Layer):
 
     def backward(self, dout, cache, params):
         return relu_backward(dout, cache), {}
-
-
-class Sigmoid(Layer):
-    """Sigmoid as a hidden activation. For the output of a binary classifier use the fused
-    SigmoidBinaryCrossEntropy loss on the logits instead."""
-
-    kind = "sigmoid"
-
-    def forward(self, X, params, state, training, rng):
-        out = sigmoid(X)
-        return out, out
-
-    def backward(self, dout, cache, params):
-        # sigmoid'(z) = s * (1 - s), from the saved output s: no second exp.
-        return dout * cache * (1.0 - cache), {}
 
 
 class BatchNorm(Layer):

@@ -1,13 +1,13 @@
-"""Optimizers of the training toolkit: the update rules of notebooks 06 and 07 behind one interface.
+"""Optimizers of the training toolkit: SGD (notebook 06) and Adam (notebook 07) behind one interface.
 
     optimizer.step(params, grads, lr=None)
 
 updates params in place with the rule's reference function. lr=None uses the optimizer's own `lr`; a
 learning-rate schedule passes the current rate instead. Whatever the rule remembers between steps
-(velocities, running averages, the step count) lives in the dict `optimizer.state`, keyed like params.
+(Adam's running averages and step count) lives in the dict `optimizer.state`.
 """
 
-from course_lib.optimizers import adam_update, momentum_update, rmsprop_update
+from course_lib.optimizers import adam_update
 from course_lib.training import sgd_update
 
 
@@ -20,28 +20,6 @@ class SGD:
 
     def step(self, params, grads, lr=None):
         sgd_update(params, grads, self.lr if lr is None else lr)
-
-
-class Momentum:
-    """SGD with momentum: v = momentum * v - lr * g; p += v. state: the velocities."""
-
-    def __init__(self, lr=0.1, momentum=0.9):
-        self.lr, self.momentum = lr, momentum
-        self.state = {}
-
-    def step(self, params, grads, lr=None):
-        momentum_update(params, grads, self.state, self.lr if lr is None else lr, self.momentum)
-
-
-class RMSProp:
-    """RMSProp: steps scaled by a running root mean square of each gradient. state: the mean squares."""
-
-    def __init__(self, lr=0.001, rho=0.9, eps=1e-7):
-        self.lr, self.rho, self.eps = lr, rho, eps
-        self.state = {}
-
-    def step(self, params, grads, lr=None):
-        rmsprop_update(params, grads, self.state, self.lr if lr is None else lr, self.rho, self.eps)
 
 
 class Adam:

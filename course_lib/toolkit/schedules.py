@@ -7,17 +7,6 @@ optimizer steps taken so far and epoch the finished epochs (both from 0); each s
 import math
 
 from course_lib.optimizers import step_decay
-from course_lib.training import decayed_learning_rate
-
-
-class InverseTimeDecay:
-    """lr0 / (1 + decay * step), decaying with every optimizer step (the nnfs book's decay)."""
-
-    def __init__(self, lr0, decay):
-        self.lr0, self.decay = lr0, decay
-
-    def __call__(self, step, epoch):
-        return decayed_learning_rate(self.lr0, self.decay, step)
 
 
 class StepDecay:
