@@ -8,7 +8,7 @@ Every check's message is made here, so that all of them read alike:
 - arrays: one row per line, the rows of got and expected in aligned columns (the same width for every
   entry of both), large arrays summarised with `...`;
 - dicts: one key per line when they do not fit on one, keys written as in code (`grads["W3"]`);
-- lines: no wider than `core.MESSAGE_WIDTH`, wrapped between words, never inside a bracketed value
+- lines: no wider than `MESSAGE_WIDTH`, wrapped between words, never inside a bracketed value
   that fits on a line, so no line holds a lone `0]:`.
 
 A value that takes several lines is text whose later lines are indented relative to the column where its
@@ -43,11 +43,9 @@ CASE_INDENT = "    "
 LINE_INDENT = "  "
 
 
-def message_width():
-    """core.MESSAGE_WIDTH (core imports this module, so its constant is read when a message is made)."""
-    from autograde_tests import core
-
-    return core.MESSAGE_WIDTH
+# nbgrader's Validate cuts every line at 90 characters, 4 of them its indent: messages wrap before that,
+# with room for the self-check's own indent.
+MESSAGE_WIDTH = 80
 
 
 # ---------------------------------------------------------------------------------------------
@@ -301,7 +299,7 @@ def format_pair(got, expected, differs=None, width=None):
     """got and expected written alike: one float format for both, with enough digits that the entries
     marked in `differs` (a boolean array shaped like both, or one boolean for two numbers) look
     different, and one entry width, so that rows written one above the other line up."""
-    width = width if width is not None else message_width() - len(LINE_INDENT) - len(GOT)
+    width = width if width is not None else MESSAGE_WIDTH - len(LINE_INDENT) - len(GOT)
     style = _Style([got, expected], _apart(got, expected, differs))
     return _render(got, style, width), _render(expected, style, width)
 
@@ -325,7 +323,7 @@ def labelled(label, text):
 
 def room_after(path, label=""):
     """The width left for a value written after `path: got      label` on a line of a message."""
-    return message_width() - len(LINE_INDENT) - len(f"{path}: " if path else "") - len(GOT) - len(label)
+    return MESSAGE_WIDTH - len(LINE_INDENT) - len(f"{path}: " if path else "") - len(GOT) - len(label)
 
 
 def labelled_within(label, text, room):
@@ -411,7 +409,7 @@ def describe(value):
 def arguments_text(named_values):
     """`name = value` for each (name, value): in one line of text when every value takes one line (a
     message wraps it between arguments), else one argument per line with its rows aligned."""
-    width = message_width() - len(CASE_INDENT) - 1  # room for the comma or colon that follows
+    width = MESSAGE_WIDTH - len(CASE_INDENT) - 1  # room for the comma or colon that follows
     parts = [labelled(f"{name} = ", format_value(value, width - len(f"{name} = ")))
              for name, value in named_values]
     one_line = ", ".join(parts)
@@ -473,9 +471,9 @@ def _words(line):
 
 
 def wrap(text, indent="", subsequent="    "):
-    """Lines of `text` no wider than core.MESSAGE_WIDTH. A value spread over several lines keeps its
+    """Lines of `text` no wider than MESSAGE_WIDTH. A value spread over several lines keeps its
     layout; other lines are cut between words, a bracketed value only when it alone is too wide."""
-    width = message_width()
+    width = MESSAGE_WIDTH
     lines = []
     for line in text.split("\n"):
         if len(indent + line) <= width:

@@ -1,13 +1,12 @@
 """Checks for notebook 00 (welcome): the ungraded practice exercise `celsius_to_fahrenheit`.
 
 The exercise exists to show how exercises, test cells and failure messages work, so its checks are built
-with the same machinery as every graded check (`autograde_tests.core.check_cases`).
-"""
+with the same machinery as every graded check (`autograde_tests.core.check_cases`)."""
 
 import numpy as np
 
-from autograde_tests.core import Case, Notebook, case_rng, check_cases, seed_text
-from autograde_tests.mistakes import nb00 as catalogue
+from autograde_tests.cases import Case, case_rng, seed_text
+from autograde_tests.core import Exercise, Notebook
 
 SEED = 0
 
@@ -41,15 +40,76 @@ def _hidden_cases():
     ]
 
 
-def check_celsius_to_fahrenheit(fn, hidden=False):
+def _celsius_to_fahrenheit_cases(hidden):
     """celsius_to_fahrenheit converts numbers and arrays of any shape, leaving its argument untouched."""
     cases = _visible_cases()
     if hidden:
         cases += _hidden_cases()
-    check_cases(fn, "celsius_to_fahrenheit", celsius_to_fahrenheit, cases)
+    return cases
 
 
-NOTEBOOK = Notebook("00_welcome", [
-    ("celsius_to_fahrenheit", check_celsius_to_fahrenheit, celsius_to_fahrenheit),
-], catalogue)
+CELSIUS_TO_FAHRENHEIT = Exercise("celsius_to_fahrenheit", celsius_to_fahrenheit, _celsius_to_fahrenheit_cases)
+check_celsius_to_fahrenheit = CELSIUS_TO_FAHRENHEIT.check
+
+
+# ---------------------------------------------------------------------------------------------
+# celsius_to_fahrenheit: known mistakes, the more specific first
+
+
+@CELSIUS_TO_FAHRENHEIT.mistake("fraction upside down", "Fahrenheit degrees are smaller than Celsius degrees, so the "
+                               "factor is 9 / 5 = 1.8, not 5 / 9.")
+def _fraction_upside_down(c):
+    return c * 5 / 9 + 32
+
+
+@CELSIUS_TO_FAHRENHEIT.mistake("offset forgotten", "water freezes at 0 °C = 32 °F: after scaling, add 32.")
+def _offset_forgotten(c):
+    return c * 9 / 5
+
+
+@CELSIUS_TO_FAHRENHEIT.mistake("offset added before scaling", "this adds 32 before multiplying by 9 / 5; the formula "
+                               "scales first, then adds 32.")
+def _offset_added_first(c):
+    return (c + 32) * 9 / 5
+
+
+@CELSIUS_TO_FAHRENHEIT.mistake("converts the other way", "subtracting 32 and multiplying by 5 / 9 turns Fahrenheit "
+                               "into Celsius; this exercise goes from Celsius to Fahrenheit.")
+def _inverse_conversion(c):
+    return (c - 32) * 5 / 9
+
+
+@CELSIUS_TO_FAHRENHEIT.mistake("changes c in place", "*= and += on c write into the caller's array, so their data is "
+                               "gone after the call: compute the result as a new value.")
+def _in_place(c):
+    c *= 9 / 5
+    c += 32
+    return c
+
+
+@CELSIUS_TO_FAHRENHEIT.mistake("floor division", "// rounds down to a whole number (37 * 9 // 5 is 66, not 66.6): use "
+                               "/.")
+def _floor_division(c):
+    return c * 9 // 5 + 32
+
+
+@CELSIUS_TO_FAHRENHEIT.mistake("no return", "the function computes the value but never returns it, so the caller gets "
+                               "None: a function hands its result back with a return statement.")
+def _no_return(c):
+    fahrenheit = c * 9 / 5 + 32  # noqa: F841 -- the mistake is exactly that this is never returned
+
+
+CELSIUS_TO_FAHRENHEIT.alternative(lambda c: c * 1.8 + 32)
+
+
+CELSIUS_TO_FAHRENHEIT.alternative(lambda c: 32 + 9 * c / 5)
+
+
+CELSIUS_TO_FAHRENHEIT.alternative(lambda c: np.add(np.multiply(c, 9 / 5), 32))
+
+
+CELSIUS_TO_FAHRENHEIT.alternative(lambda c: np.asarray(c, dtype=float) * 9 / 5 + 32)
+
+
+NOTEBOOK = Notebook("00_welcome", [CELSIUS_TO_FAHRENHEIT])
 CHECKS = NOTEBOOK.checks

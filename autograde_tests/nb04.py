@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from autograde_tests.core import Case, Notebook, case_rng, check_cases, seed_text
-from autograde_tests.mistakes import nb04 as catalogue
+from autograde_tests.cases import Case, case_rng, seed_text
+from autograde_tests.core import Exercise, Notebook
 from course_lib import losses
 
 SEED = 4
@@ -31,11 +31,7 @@ def _random_probs(rng, n, k, scale=2.0):
     return losses.softmax(scale * rng.standard_normal((n, k)))
 
 
-# ---------------------------------------------------------------------------------------------
-# softmax
-
-
-def check_softmax(fn, hidden=False):
+def _softmax_cases(hidden):
     """softmax: rows are probabilities, and large logits do not overflow"""
     cases = [
         # Square and not symmetric, so that a sum over the wrong axis or without keepdims gives wrong
@@ -55,7 +51,11 @@ def check_softmax(fn, hidden=False):
             Case((_array([[1e4, -1e4, 0.0], [-1e4, -1e4, -1e4], [5.0, 1e4, 1e4]]),), hint=LARGE_HINT),
             Case((_array([[3, 1, -2], [0, 0, 0]], dtype=np.int64),), hint="integer logits work the same way."),
         ]
-    check_cases(fn, "softmax", losses.softmax, cases, hint=SOFTMAX_HINT)
+    return cases
+
+
+SOFTMAX = Exercise("softmax", losses.softmax, _softmax_cases, hint=SOFTMAX_HINT)
+check_softmax = SOFTMAX.check
 
 
 # ---------------------------------------------------------------------------------------------
@@ -65,7 +65,7 @@ _PROBS = _array([[0.7, 0.2, 0.1], [0.1, 0.3, 0.6], [0.25, 0.5, 0.25], [0.05, 0.1
 _LABELS = np.array([0, 2, 1, 1])
 
 
-def check_categorical_cross_entropy(fn, hidden=False):
+def _categorical_cross_entropy_cases(hidden):
     """categorical_cross_entropy: the mean of −log p of the true class, clipped, labels or one-hot"""
     cases = [
         Case((_PROBS, _LABELS), hint=CCE_HINT),
@@ -86,7 +86,12 @@ def check_categorical_cross_entropy(fn, hidden=False):
                  hint="a batch of one sample is still a batch."),
             Case((_array([[0.5, 0.5], [0.9, 0.1], [0.0, 1.0]]), np.array([1, 1, 0])), hint=CLIP_HINT),
         ]
-    check_cases(fn, "categorical_cross_entropy", losses.categorical_cross_entropy, cases, hint=CCE_HINT)
+    return cases
+
+
+CATEGORICAL_CROSS_ENTROPY = Exercise("categorical_cross_entropy", losses.categorical_cross_entropy,
+                                     _categorical_cross_entropy_cases, hint=CCE_HINT)
+check_categorical_cross_entropy = CATEGORICAL_CROSS_ENTROPY.check
 
 
 # ---------------------------------------------------------------------------------------------
@@ -96,7 +101,7 @@ _P = _array([0.9, 0.2, 0.6, 0.35])
 _Y = np.array([1, 0, 0, 1])
 
 
-def check_binary_cross_entropy(fn, hidden=False):
+def _binary_cross_entropy_cases(hidden):
     """binary_cross_entropy: the mean binary loss for p of shape (N,) or (N, 1), clipped"""
     cases = [
         Case((_P, _Y), hint=BCE_HINT),
@@ -119,7 +124,12 @@ def check_binary_cross_entropy(fn, hidden=False):
             Case((p[:1], y[:1]), label="the first sample alone: p (1,), y (1,)"),
             Case((_array([[0.0], [1.0], [0.0], [1.0]]), np.array([1, 0, 0, 1])), hint=CLIP_HINT),
         ]
-    check_cases(fn, "binary_cross_entropy", losses.binary_cross_entropy, cases, hint=BCE_HINT)
+    return cases
+
+
+BINARY_CROSS_ENTROPY = Exercise("binary_cross_entropy", losses.binary_cross_entropy, _binary_cross_entropy_cases,
+                                hint=BCE_HINT)
+check_binary_cross_entropy = BINARY_CROSS_ENTROPY.check
 
 
 # ---------------------------------------------------------------------------------------------
@@ -129,7 +139,7 @@ _SCORES = _array([[2.0, 1.0, 0.1], [0.5, 2.5, -1.0], [0.3, 0.2, 0.9], [1.5, 0.4,
 _SCORE_LABELS = np.array([0, 1, 1, 2])
 
 
-def check_accuracy(fn, hidden=False):
+def _accuracy_cases(hidden):
     """accuracy: argmax for (N, K) outputs, threshold 0.5 for (N,) or (N, 1), labels or one-hot"""
     probabilities = _array([0.9, 0.5, 0.2, 0.7, 0.4, 0.6])
     binary_labels = np.array([1, 1, 0, 1, 0, 0])
@@ -162,13 +172,339 @@ def check_accuracy(fn, hidden=False):
                  "every label the same"),
             Case((scores[:1], y[:1]), label="the first sample alone: outputs (1, 4), y (1,)"),
         ]
-    check_cases(fn, "accuracy", losses.accuracy, cases, hint=ACCURACY_HINT)
+    return cases
 
 
-NOTEBOOK = Notebook("04_softmax_and_loss", [
-    ("softmax", check_softmax, losses.softmax),
-    ("categorical_cross_entropy", check_categorical_cross_entropy, losses.categorical_cross_entropy),
-    ("binary_cross_entropy", check_binary_cross_entropy, losses.binary_cross_entropy),
-    ("accuracy", check_accuracy, losses.accuracy),
-], catalogue)
+ACCURACY = Exercise("accuracy", losses.accuracy, _accuracy_cases, hint=ACCURACY_HINT)
+check_accuracy = ACCURACY.check
+
+
+LOW, HIGH = 1e-7, 1.0 - 1e-7
+COUNT = ("accuracy is the fraction of samples predicted correctly, a number between 0 and 1: divide the count "
+         "by N.")
+OVERWRITES = ("assigning into the argument (or an operation with out= on it) changes the caller's array: "
+              "build the result as a new array.")
+CLIP_LOW = ("a probability of exactly 0 makes log(0) = −∞ (with a warning) and the loss infinite: clip the "
+            "probabilities to [1e-7, 1 − 1e-7] before the log.")
+def _labels(y):
+    y = np.asarray(y)
+    return y.argmax(axis=1) if y.ndim == 2 else y
+
+
+def _onehot(y, num_classes):
+    y = np.asarray(y)
+    return y if y.ndim == 2 else np.eye(num_classes)[y]
+
+
+def _bce_terms(p, y):
+    return y * np.log(p) + (1 - y) * np.log(1 - p)
+
+
+def _true_labels(y):
+    y = np.asarray(y)
+    return y.argmax(axis=1) if y.ndim == 2 and y.shape[1] > 1 else np.ravel(y)
+
+
+# ---------------------------------------------------------------------------------------------
+# softmax: known mistakes, the more specific first
+
+
+@SOFTMAX.mistake("sum without keepdims", "the row sums have shape (N,), and dividing an (N, K) array by them lines "
+                 "the sums up with the columns, not the rows. Keep the summed axis, shape (N, 1), so each row is "
+                 "divided by its own sum.")
+def _softmax_sum_without_keepdims(Z):
+    exps = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return exps / exps.sum(axis=1)
+
+
+@SOFTMAX.mistake("normalised over columns", "softmax turns each row (one sample) into probabilities: the sum in the "
+                 "denominator runs over the classes of that row (axis 1), not over the samples of a column.")
+def _softmax_over_columns(Z):
+    exps = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return exps / exps.sum(axis=0, keepdims=True)
+
+
+@SOFTMAX.mistake("softmax over axis 0", "axis 0 runs down a column, across the samples: taking the max and the sum "
+                 "there turns each column into probabilities. Softmax works on each row, one sample's classes, and "
+                 "every row sums to 1.")
+def _softmax_over_axis_0(Z):
+    exps = np.exp(Z - Z.max(axis=0, keepdims=True))
+    return exps / exps.sum(axis=0, keepdims=True)
+
+
+@SOFTMAX.mistake("max over the columns", "the number subtracted must be the same for every entry of a row (that row's "
+                 "max); subtracting each column's max shifts the classes by different amounts and changes the ratios "
+                 "between them.")
+def _softmax_column_max(Z):
+    exps = np.exp(Z - Z.max(axis=0, keepdims=True))
+    return exps / exps.sum(axis=1, keepdims=True)
+
+
+@SOFTMAX.mistake("no max subtraction", "e^z overflows to inf for z above about 709.8, and inf / inf is nan. Subtract "
+                 "each row's max first: the exponents are then all ≤ 0 and the result is mathematically the same.")
+def _softmax_naive(Z):
+    exps = np.exp(Z)
+    return exps / exps.sum(axis=1, keepdims=True)
+
+
+@SOFTMAX.mistake("max of the whole array", "subtracting one max for the whole batch is right on paper, but a row "
+                 "whose logits are all far below that max underflows to e^(−1000) = 0 everywhere, and 0 / 0 is nan. "
+                 "Subtract each row's own max.")
+def _softmax_global_max(Z):
+    exps = np.exp(Z - np.max(Z))
+    return exps / exps.sum(axis=1, keepdims=True)
+
+
+@SOFTMAX.mistake("overwrites Z", OVERWRITES)
+def _softmax_in_place(Z):
+    Z -= Z.max(axis=1, keepdims=True)
+    np.exp(Z, out=Z)
+    Z /= Z.sum(axis=1, keepdims=True)
+    return Z
+
+
+@SOFTMAX.alternative
+def _softmax_logsumexp(Z):
+    row_max = np.max(Z, axis=1)[:, None]
+    log_norm = row_max + np.log(np.sum(np.exp(Z - row_max), axis=1))[:, None]
+    return np.exp(Z - log_norm)
+
+
+@SOFTMAX.alternative
+def _softmax_rows_loop(Z):
+    rows = []
+    for z in Z:
+        e = np.exp(z - z.max())
+        rows.append(e / e.sum())
+    return np.array(rows)
+
+
+@SOFTMAX.alternative
+def _softmax_reciprocal(Z):
+    exps = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return exps * (1.0 / exps.sum(axis=1, keepdims=True))
+
+
+# ---------------------------------------------------------------------------------------------
+# categorical_cross_entropy: known mistakes, the more specific first
+
+
+@CATEGORICAL_CROSS_ENTROPY.mistake("per-sample losses, not their mean", "the loss of a batch is one number, the mean "
+                                   "over the samples of −log(probability of the true class).")
+def _cce_per_sample(probs, y):
+    clipped = np.clip(probs, LOW, HIGH)
+    return -np.log(clipped[np.arange(len(probs)), _labels(y)])
+
+
+@CATEGORICAL_CROSS_ENTROPY.mistake("sum instead of mean (1/N forgotten)", "the loss is the mean over the batch: "
+                                   "divide the sum of −log p by N, so that the loss does not grow with the batch "
+                                   "size.")
+def _cce_sum(probs, y):
+    clipped = np.clip(probs, LOW, HIGH)
+    return float(-np.sum(np.log(clipped[np.arange(len(probs)), _labels(y)])))
+
+
+@CATEGORICAL_CROSS_ENTROPY.mistake("mean over every entry (1/(N·K))", "only the true class's entry of each row "
+                                   "counts, and the mean runs over the N samples; averaging over all N·K entries also "
+                                   "divides by the number of classes K.")
+def _cce_mean_over_every_entry(probs, y):
+    clipped = np.clip(probs, LOW, HIGH)
+    return float(np.mean(-_onehot(y, probs.shape[1]) * np.log(clipped)))
+
+
+@CATEGORICAL_CROSS_ENTROPY.mistake("picks columns for every sample", "indexing with the labels alone selects whole "
+                                   "columns, giving an N × N table of probabilities; each sample i needs only its own "
+                                   "entry, row i, column y[i]. Pair a row index 0, 1, ..., N − 1 with the labels.")
+def _cce_columns_for_every_sample(probs, y):
+    clipped = np.clip(probs, LOW, HIGH)
+    return float(-np.mean(np.log(clipped[:, _labels(y)])))
+
+
+@CATEGORICAL_CROSS_ENTROPY.mistake("one-hot labels used as indices", "one-hot labels are rows of 0s and a single 1, "
+                                   "not class numbers: turn them into class numbers (the position of the 1 in each "
+                                   "row) before picking entries.")
+def _cce_one_hot_as_indices(probs, y):
+    clipped = np.clip(probs, LOW, HIGH)
+    return float(-np.mean(np.log(clipped[np.arange(len(probs)), y])))
+
+
+@CATEGORICAL_CROSS_ENTROPY.mistake("clipping forgotten", CLIP_LOW)
+def _cce_not_clipped(probs, y):
+    return float(-np.mean(np.log(probs[np.arange(len(probs)), _labels(y)])))
+
+
+@CATEGORICAL_CROSS_ENTROPY.mistake("clips only from below", "the exercise clips to [1e-7, 1 − 1e-7], both ends: a "
+                                   "probability of exactly 1 costs −log(1 − 1e-7) ≈ 1e-7, not 0 (the upper bound "
+                                   "matters most in the binary loss, where log(1 − p) appears).")
+def _cce_clipped_below_only(probs, y):
+    clipped = np.maximum(probs, LOW)
+    return float(-np.mean(np.log(clipped[np.arange(len(probs)), _labels(y)])))
+
+
+@CATEGORICAL_CROSS_ENTROPY.alternative
+def _cce_one_hot_product(probs, y):
+    y = np.asarray(y)
+    onehot = y if y.ndim == 2 else np.eye(probs.shape[1])[y]
+    return float(-np.sum(onehot * np.log(np.clip(probs, 1e-7, 1 - 1e-7))) / probs.shape[0])
+
+
+@CATEGORICAL_CROSS_ENTROPY.alternative
+def _cce_loop(probs, y):
+    labels = np.argmax(y, axis=1) if np.ndim(y) == 2 else y
+    total = 0.0
+    for row, label in zip(probs, labels):
+        total -= np.log(min(max(row[label], 1e-7), 1 - 1e-7))
+    return total / len(probs)
+
+
+@CATEGORICAL_CROSS_ENTROPY.alternative
+def _cce_take_along_axis(probs, y):
+    labels = np.argmax(y, axis=1) if np.ndim(y) == 2 else np.asarray(y)
+    picked = np.take_along_axis(probs, labels[:, None], axis=1)
+    return -np.log(np.clip(picked, 1e-7, 1 - 1e-7)).mean().item()
+
+
+# ---------------------------------------------------------------------------------------------
+# binary_cross_entropy: known mistakes, the more specific first
+
+
+@BINARY_CROSS_ENTROPY.mistake("(N, 1) against (N,) broadcasts to (N, N)", "p of shape (N, 1) and y of shape (N,) "
+                              "broadcast to an N × N table that pairs every prediction with every label. Flatten both "
+                              "to shape (N,) first.")
+def _bce_broadcast(p, y):
+    return float(-np.mean(_bce_terms(np.clip(p, LOW, HIGH), y)))
+
+
+@BINARY_CROSS_ENTROPY.mistake("clipping forgotten", CLIP_LOW)
+def _bce_not_clipped(p, y):
+    return float(-np.mean(_bce_terms(np.ravel(p), np.ravel(y))))
+
+
+@BINARY_CROSS_ENTROPY.mistake("clips only from below", "a probability of exactly 1 makes log(1 − p) = log(0) = −∞: "
+                              "clip to [1e-7, 1 − 1e-7], both ends.")
+def _bce_clipped_below_only(p, y):
+    return float(-np.mean(_bce_terms(np.maximum(np.ravel(p), LOW), np.ravel(y))))
+
+
+@BINARY_CROSS_ENTROPY.mistake("the (1 − y) term missing", "the binary loss has two terms, y·log p for the samples of "
+                              "class 1 and (1 − y)·log(1 − p) for those of class 0; without the second, class-0 "
+                              "samples cost nothing.")
+def _bce_one_term(p, y):
+    p, y = np.clip(np.ravel(p), LOW, HIGH), np.ravel(y)
+    return float(-np.mean(y * np.log(p)))
+
+
+@BINARY_CROSS_ENTROPY.mistake("sum instead of mean (1/N forgotten)", "the loss is the mean over the batch: divide by "
+                              "N, so that it does not grow with the batch size.")
+def _bce_sum(p, y):
+    return float(-np.sum(_bce_terms(np.clip(np.ravel(p), LOW, HIGH), np.ravel(y))))
+
+
+@BINARY_CROSS_ENTROPY.mistake("sign flipped", "log p ≤ 0, so the sum of the log terms is negative: the loss is minus "
+                              "their mean, a number ≥ 0.")
+def _bce_sign(p, y):
+    return float(np.mean(_bce_terms(np.clip(np.ravel(p), LOW, HIGH), np.ravel(y))))
+
+
+@BINARY_CROSS_ENTROPY.alternative
+def _bce_where(p, y):
+    p = np.clip(p.reshape(-1), 1e-7, 1 - 1e-7)
+    y = np.asarray(y).reshape(-1)
+    return float(np.mean(np.where(y == 1, -np.log(p), -np.log(1 - p))))
+
+
+@BINARY_CROSS_ENTROPY.alternative
+def _bce_loop(p, y):
+    total = 0.0
+    for pi, yi in zip(np.ravel(p), np.ravel(y)):
+        pi = min(max(pi, 1e-7), 1 - 1e-7)
+        total += -(yi * np.log(pi) + (1 - yi) * np.log(1 - pi))
+    return float(total / np.size(p))
+
+
+@BINARY_CROSS_ENTROPY.alternative
+def _bce_log1p(p, y):
+    p = np.clip(p, 1e-7, 1 - 1e-7).ravel()
+    y = np.reshape(y, -1)
+    return float(-(y @ np.log(p) + (1 - y) @ np.log1p(-p)) / len(p))
+
+
+# ---------------------------------------------------------------------------------------------
+# accuracy: known mistakes, the more specific first
+
+
+@ACCURACY.mistake("argmax over the wrong axis", "each row is one sample: its predicted class is the position of the "
+                  "largest entry along the row (axis 1), not down a column (axis 0).")
+def _accuracy_argmax_axis0(outputs, y):
+    if outputs.ndim == 2 and outputs.shape[1] > 1:
+        return float(np.mean(outputs.argmax(axis=0) == _true_labels(y)))
+    return float(np.mean((np.ravel(outputs) >= 0.5) == np.ravel(y)))
+
+
+@ACCURACY.mistake("one-hot labels compared as they are", "one-hot labels are rows of 0s and a single 1: turn them "
+                  "into class numbers (the position of the 1) before comparing them with the predicted classes.")
+def _accuracy_one_hot_as_is(outputs, y):
+    if outputs.ndim == 2 and outputs.shape[1] > 1:
+        return float(np.mean(outputs.argmax(axis=1) == y))
+    return float(np.mean((np.ravel(outputs) >= 0.5) == np.ravel(y)))
+
+
+@ACCURACY.mistake("strict threshold at 0.5", "a probability of exactly 0.5 counts as class 1 (as sigmoid(0) = 0.5 "
+                  "does): the test is p ≥ 0.5, not p > 0.5.")
+def _accuracy_strict_threshold(outputs, y):
+    if outputs.ndim == 2 and outputs.shape[1] > 1:
+        return float(np.mean(outputs.argmax(axis=1) == _true_labels(y)))
+    return float(np.mean((np.ravel(outputs) > 0.5) == np.ravel(y)))
+
+
+@ACCURACY.mistake("argmax of a single probability", "outputs of shape (N,) or (N, 1) hold one probability per sample, "
+                  "the probability of class 1: an argmax over one value is always 0. Threshold at 0.5 instead.")
+def _accuracy_argmax_always(outputs, y):
+    return float(np.mean(np.argmax(outputs, axis=-1) == _true_labels(y)))
+
+
+@ACCURACY.mistake("(N, 1) against (N,) broadcasts to (N, N)", "comparing an (N, 1) array with an (N,) array pairs "
+                  "every prediction with every label, an N × N table. Flatten both to shape (N,) first.")
+def _accuracy_column_against_labels(outputs, y):
+    if outputs.ndim == 2 and outputs.shape[1] > 1:
+        return float(np.mean(outputs.argmax(axis=1) == _true_labels(y)))
+    return float(np.mean((outputs >= 0.5) == y))
+
+
+@ACCURACY.mistake("count instead of fraction", COUNT)
+def _accuracy_count(outputs, y):
+    if outputs.ndim == 2 and outputs.shape[1] > 1:
+        return int(np.sum(outputs.argmax(axis=1) == _true_labels(y)))
+    return int(np.sum((np.ravel(outputs) >= 0.5) == np.ravel(y)))
+
+
+@ACCURACY.mistake("count instead of fraction, as a float", COUNT)
+def _accuracy_count_as_float(outputs, y):
+    return float(_accuracy_count(outputs, y))
+
+
+@ACCURACY.alternative
+def _accuracy_loop(outputs, y):
+    outputs, y = np.asarray(outputs), np.asarray(y)
+    if y.ndim == 2 and y.shape[1] > 1:
+        y = y.argmax(axis=1)
+    y = y.reshape(-1)
+    correct = 0
+    for row, label in zip(outputs.reshape(len(outputs), -1), y):
+        predicted = int(np.argmax(row)) if row.size > 1 else int(row[0] >= 0.5)
+        correct += predicted == label
+    return correct / len(y)
+
+
+@ACCURACY.alternative
+def _accuracy_count_nonzero(outputs, y):
+    if outputs.ndim == 2 and outputs.shape[1] >= 2:
+        predicted = np.argmax(outputs, axis=1)
+    else:
+        predicted = np.where(outputs.reshape(-1) >= 0.5, 1, 0)
+    labels = np.argmax(y, axis=1) if np.ndim(y) == 2 and np.shape(y)[1] >= 2 else np.reshape(y, -1)
+    return np.count_nonzero(predicted == labels) / predicted.size
+
+
+NOTEBOOK = Notebook("04_softmax_and_loss", [SOFTMAX, CATEGORICAL_CROSS_ENTROPY, BINARY_CROSS_ENTROPY, ACCURACY])
 CHECKS = NOTEBOOK.checks

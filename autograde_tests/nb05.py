@@ -3,8 +3,8 @@ tools that check any backward pass, numerical_gradient and relative_error."""
 
 import numpy as np
 
-from autograde_tests.core import Case, Notebook, case_rng, check_cases, named_parts, seed_text
-from autograde_tests.mistakes import nb05 as catalogue
+from autograde_tests.cases import Case, case_rng, seed_text
+from autograde_tests.core import Exercise, Notebook
 from course_lib import backprop, gradcheck, losses
 
 SEED = 5
@@ -25,11 +25,7 @@ def _array(rows, dtype=float):
     return np.array(rows, dtype=dtype)
 
 
-# ---------------------------------------------------------------------------------------------
-# relu_backward
-
-
-def check_relu_backward(fn, hidden=False):
+def _relu_backward_cases(hidden):
     """relu_backward: dA where Z > 0, else 0 (0 at Z == 0); inputs untouched"""
     Z = _array([[1.5, -0.5, 0.0], [-2.0, 0.25, 3.0]])
     cases = [
@@ -47,16 +43,15 @@ def check_relu_backward(fn, hidden=False):
             Case((dA[:2, :3], np.zeros((2, 3))), label="dA (2, 3) from the same draw, Z all zeros",
                  hint=ZERO_HINT),
         ]
-    check_cases(fn, "relu_backward", backprop.relu_backward, cases, hint=RELU_HINT)
+    return cases
 
 
-# ---------------------------------------------------------------------------------------------
-# dense_backward
+RELU_BACKWARD = Exercise("relu_backward", backprop.relu_backward, _relu_backward_cases, hint=RELU_HINT)
+check_relu_backward = RELU_BACKWARD.check
 
 
-def check_dense_backward(fn, hidden=False):
+def _dense_backward_cases(hidden):
     """dense_backward: dX, dW and db of out = X W + b, each shaped like its array, no 1/N"""
-    reference = named_parts(backprop.dense_backward, ("dX", "dW", "db"))
     cases = [
         Case((_array([[0.5, -1.0], [2.0, 0.25], [-0.5, 1.5]]),
               _array([[1.0, 0.0, -2.0, 0.5], [3.0, -1.0, 0.5, 2.0], [0.0, 2.0, 1.0, -1.0]]),
@@ -76,7 +71,12 @@ def check_dense_backward(fn, hidden=False):
                  hint="a layer of one neuron has db of shape (1,)."),
             Case((np.zeros((5, 3)), X, W), label="dout all zeros, the same X and W"),
         ]
-    check_cases(fn, "dense_backward", reference, cases, hint=DENSE_HINT)
+    return cases
+
+
+DENSE_BACKWARD = Exercise("dense_backward", backprop.dense_backward, _dense_backward_cases, hint=DENSE_HINT,
+                          result_names=("dX", "dW", "db"))
+check_dense_backward = DENSE_BACKWARD.check
 
 
 # ---------------------------------------------------------------------------------------------
@@ -85,7 +85,7 @@ def check_dense_backward(fn, hidden=False):
 _PROBS = _array([[0.7, 0.2, 0.1], [0.1, 0.3, 0.6], [0.25, 0.5, 0.25], [0.05, 0.15, 0.8]])
 
 
-def check_softmax_cce_backward(fn, hidden=False):
+def _softmax_cce_backward_cases(hidden):
     """softmax_cce_backward: (probs − onehot) / N, labels or one-hot; probs untouched"""
     labels = np.array([0, 2, 1, 2])
     cases = [
@@ -105,7 +105,12 @@ def check_softmax_cce_backward(fn, hidden=False):
             Case((probs[:1], y[:1]), label="the first sample alone: probs (1, 5), y (1,)"),
             Case((_array([[0.3, 0.7], [0.9, 0.1]]), np.array([1, 1])), hint=CCE_HINT),
         ]
-    check_cases(fn, "softmax_cce_backward", backprop.softmax_cce_backward, cases, hint=CCE_HINT)
+    return cases
+
+
+SOFTMAX_CCE_BACKWARD = Exercise("softmax_cce_backward", backprop.softmax_cce_backward, _softmax_cce_backward_cases,
+                                hint=CCE_HINT)
+check_softmax_cce_backward = SOFTMAX_CCE_BACKWARD.check
 
 
 # ---------------------------------------------------------------------------------------------
@@ -115,7 +120,7 @@ _P = _array([0.9, 0.2, 0.6, 0.35])
 _Y = np.array([1, 0, 0, 1])
 
 
-def check_sigmoid_bce_backward(fn, hidden=False):
+def _sigmoid_bce_backward_cases(hidden):
     """sigmoid_bce_backward: (p − y) / N, shaped like p, for p of shape (N,) or (N, 1)"""
     cases = [
         Case((_P, _Y), hint=BCE_HINT),
@@ -135,7 +140,12 @@ def check_sigmoid_bce_backward(fn, hidden=False):
             Case((p, y.astype(float)), label="the same p, y as the floats 0.0 and 1.0"),
             Case((p[:1, None], y[:1]), label="the first sample alone: p (1, 1), y (1,)"),
         ]
-    check_cases(fn, "sigmoid_bce_backward", backprop.sigmoid_bce_backward, cases, hint=BCE_HINT)
+    return cases
+
+
+SIGMOID_BCE_BACKWARD = Exercise("sigmoid_bce_backward", backprop.sigmoid_bce_backward, _sigmoid_bce_backward_cases,
+                                hint=BCE_HINT)
+check_sigmoid_bce_backward = SIGMOID_BCE_BACKWARD.check
 
 
 # ---------------------------------------------------------------------------------------------
@@ -165,7 +175,7 @@ class _LogSumExp:
         return np.log(np.sum(np.exp(x * self.weights)))  # a NumPy number, not a Python float
 
 
-def check_numerical_gradient(fn, hidden=False):
+def _numerical_gradient_cases(hidden):
     """numerical_gradient: central differences per entry, shaped like x, float64, x unchanged"""
     x = _array([[0.1, -0.7, 2.3], [1.1, 0.35, -1.9]])
     x32 = _array([0.5, -1.25, 2.0], dtype=np.float32)
@@ -186,14 +196,15 @@ def check_numerical_gradient(fn, hidden=False):
                  label="f(x) = Σ x³ + (Σ x)², the same x reshaped to (2, 3, 2), h = 1e-4 passed by position"),
             Case((_sine_times_x, x[:1, :1]), label="f(x) = Σ x·sin(x), x of shape (1, 1) from the same draw"),
         ]
-    check_cases(fn, "numerical_gradient", gradcheck.numerical_gradient, cases, hint=NUMGRAD_HINT)
+    return cases
 
 
-# ---------------------------------------------------------------------------------------------
-# relative_error
+NUMERICAL_GRADIENT = Exercise("numerical_gradient", gradcheck.numerical_gradient, _numerical_gradient_cases,
+                              hint=NUMGRAD_HINT)
+check_numerical_gradient = NUMERICAL_GRADIENT.check
 
 
-def check_relative_error(fn, hidden=False):
+def _relative_error_cases(hidden):
     """relative_error: ||a − b|| / (||a|| + ||b||) as a float, 0.0 when both are zero"""
     cases = [
         Case((_array([[1.0, -2.0, 0.5], [3.0, 0.0, 1.0]]), _array([[1.5, -2.0, 0.0], [2.0, 0.5, 1.0]])),
@@ -214,15 +225,479 @@ def check_relative_error(fn, hidden=False):
             Case((a, a.copy()), label="the same a twice: the error is 0"),
             Case((np.zeros(3), np.zeros(3)), hint="two zero gradients agree perfectly: the error is 0.0."),
         ]
-    check_cases(fn, "relative_error", gradcheck.relative_error, cases, hint=RELERR_HINT)
+    return cases
 
 
-NOTEBOOK = Notebook("05_backpropagation", [
-    ("relu_backward", check_relu_backward, backprop.relu_backward),
-    ("dense_backward", check_dense_backward, backprop.dense_backward),
-    ("softmax_cce_backward", check_softmax_cce_backward, backprop.softmax_cce_backward),
-    ("sigmoid_bce_backward", check_sigmoid_bce_backward, backprop.sigmoid_bce_backward),
-    ("numerical_gradient", check_numerical_gradient, gradcheck.numerical_gradient),
-    ("relative_error", check_relative_error, gradcheck.relative_error),
-], catalogue)
+RELATIVE_ERROR = Exercise("relative_error", gradcheck.relative_error, _relative_error_cases, hint=RELERR_HINT)
+check_relative_error = RELATIVE_ERROR.check
+
+
+OVERWRITES = ("assigning into an argument (or an operation with out= on it) changes the caller's array: "
+              "build the result as a new array.")
+def _onehot(y, num_classes):
+    y = np.asarray(y)
+    return y if y.ndim == 2 else np.eye(num_classes)[y]
+
+
+def _numgrad_with(f, x, h, difference, nudged_copy=True):
+    x_work = np.array(x, dtype=float) if nudged_copy else x
+    grad = np.zeros(np.shape(x), dtype=float)
+    for index in np.ndindex(np.shape(x)):
+        grad[index] = difference(f, x_work, index, h)
+    return grad
+
+
+def _nudged(x, index, step):
+    moved = x.copy()
+    moved[index] += step
+    return moved
+
+
+# ---------------------------------------------------------------------------------------------
+# relu_backward: known mistakes, the more specific first
+
+
+@RELU_BACKWARD.mistake("gradient passed at Z == 0", "the course takes relu's slope as 0 at the kink Z == 0, so no "
+                       "gradient passes there: only where Z > 0.")
+def _relu_backward_one_at_zero(dA, Z):
+    return np.where(Z >= 0, dA, 0.0)
+
+
+@RELU_BACKWARD.mistake("slope without the upstream gradient", "the chain rule multiplies the gradient arriving from "
+                       "above, dA, by relu's local slope (1 or 0); the slope alone forgets dA.")
+def _relu_backward_mask_only(dA, Z):
+    return (Z > 0).astype(float)
+
+
+@RELU_BACKWARD.mistake("multiplies by relu(Z)", "the local derivative of relu is its slope, 1 where Z > 0 and 0 "
+                       "elsewhere, not relu's output Z.")
+def _relu_backward_times_relu(dA, Z):
+    return dA * np.maximum(Z, 0)
+
+
+@RELU_BACKWARD.mistake("mask taken from dA", "which entries pass depends on the forward pass, on the sign of Z, not "
+                       "on the sign of the upstream gradient dA: a negative gradient passes where Z > 0.")
+def _relu_backward_mask_of_dA(dA, Z):
+    return np.where(dA > 0, dA, 0.0)
+
+
+@RELU_BACKWARD.mistake("overwrites dA", OVERWRITES)
+def _relu_backward_overwrites_dA(dA, Z):
+    dA[Z <= 0] = 0
+    return dA
+
+
+@RELU_BACKWARD.alternative
+def _relu_backward_copy(dA, Z):
+    dZ = np.array(dA, copy=True)
+    dZ[Z <= 0] = 0
+    return dZ
+
+
+RELU_BACKWARD.alternative(lambda dA, Z: dA * (Z > 0))
+
+
+RELU_BACKWARD.alternative(lambda dA, Z: dA * np.heaviside(Z, 0.0))
+
+
+# ---------------------------------------------------------------------------------------------
+# dense_backward: known mistakes, the more specific first
+
+
+@DENSE_BACKWARD.mistake("1/N applied twice in dW", "the gradient arriving from the loss already carries 1/N (the loss "
+                        "is a mean); a dense layer's backward only multiplies by its input.")
+def _dense_dW_over_N(dout, X, W):
+    return dout @ W.T, X.T @ dout / len(X), dout.sum(axis=0)
+
+
+@DENSE_BACKWARD.mistake("1/N applied twice in dW and db", "the gradient arriving from the loss already carries 1/N "
+                        "(the loss is a mean): dividing dW and db by N again makes both N times too small. A dense "
+                        "layer's backward only multiplies by its input (dW) and adds over the samples (db).")
+def _dense_dW_db_over_N(dout, X, W):
+    return dout @ W.T, X.T @ dout / len(X), dout.sum(axis=0) / len(X)
+
+
+@DENSE_BACKWARD.mistake("1/N applied to every gradient", "dout already carries the loss's 1/N, and so does everything "
+                        "computed from it: dX, dW and db each come out N times too small when divided by N again. The "
+                        "layer itself adds no 1/N.")
+def _dense_all_over_N(dout, X, W):
+    return dout @ W.T / len(X), X.T @ dout / len(X), dout.sum(axis=0) / len(X)
+
+
+@DENSE_BACKWARD.mistake("db not summed over the batch", "b was added to every sample's output, so its gradient adds "
+                        "up the gradients of all N samples: one number per output neuron, shape (n_out,), not one row "
+                        "per sample.")
+def _dense_db_not_summed(dout, X, W):
+    return dout @ W.T, X.T @ dout, dout
+
+
+@DENSE_BACKWARD.mistake("db averaged (1/N applied twice)", "b was added to every row, so its gradient is the sum of "
+                        "dout over the samples; the 1/N of the mean loss is already inside dout.")
+def _dense_db_mean(dout, X, W):
+    return dout @ W.T, X.T @ dout, dout.mean(axis=0)
+
+
+@DENSE_BACKWARD.mistake("db summed over the wrong axis", "db has one entry per output neuron, shape (n_out,): sum "
+                        "dout over the samples (axis 0), not over the neurons.")
+def _dense_db_wrong_axis(dout, X, W):
+    return dout @ W.T, X.T @ dout, dout.sum(axis=1)
+
+
+@DENSE_BACKWARD.mistake("db kept 2-D", "b has shape (n_out,), and its gradient must have the same shape, not (1, "
+                        "n_out).")
+def _dense_db_kept_2d(dout, X, W):
+    return dout @ W.T, X.T @ dout, dout.sum(axis=0, keepdims=True)
+
+
+@DENSE_BACKWARD.mistake("dW transposed", "dW has W's shape (n_in, n_out): the input's transpose, (n_in, N), times "
+                        "dout, (N, n_out); the other order gives (n_out, n_in).")
+def _dense_dW_transposed(dout, X, W):
+    return dout @ W.T, dout.T @ X, dout.sum(axis=0)
+
+
+@DENSE_BACKWARD.mistake("dX without W's transpose", "dX has X's shape (N, n_in): dout, (N, n_out), times the "
+                        "transpose of W, (n_out, n_in).")
+def _dense_dX_untransposed(dout, X, W):
+    return dout @ W, X.T @ dout, dout.sum(axis=0)
+
+
+@DENSE_BACKWARD.mistake("results in the wrong order", "the exercise returns the three gradients in the order dX, dW, "
+                        "db.")
+def _dense_order(dout, X, W):
+    return X.T @ dout, dout @ W.T, dout.sum(axis=0)
+
+
+@DENSE_BACKWARD.alternative
+def _dense_backward_einsum(dout, X, W):
+    return np.einsum("nk,ik->ni", dout, W), np.einsum("ni,nk->ik", X, dout), np.einsum("nk->k", dout)
+
+
+@DENSE_BACKWARD.alternative
+def _dense_backward_loop(dout, X, W):
+    dW = np.zeros(W.shape, dtype=np.result_type(X, dout))
+    for x_row, d_row in zip(X, dout):
+        dW += np.outer(x_row, d_row)
+    return np.dot(dout, W.T), dW, np.sum(dout, axis=0)
+
+
+# ---------------------------------------------------------------------------------------------
+# softmax_cce_backward: known mistakes, the more specific first
+
+
+@SOFTMAX_CCE_BACKWARD.mistake("1/N forgotten", "the loss is a mean over the N samples, so each sample's gradient "
+                              "carries a factor 1/N.")
+def _cce_backward_no_mean(probs, y):
+    return probs - _onehot(y, probs.shape[1])
+
+
+@SOFTMAX_CCE_BACKWARD.mistake("sign flipped", "raising the probability of the true class lowers the loss, so its "
+                              "gradient entry is negative: probabilities minus one-hot, not the other way round.")
+def _cce_backward_sign(probs, y):
+    return (_onehot(y, probs.shape[1]) - probs) / len(probs)
+
+
+@SOFTMAX_CCE_BACKWARD.mistake("modifies probs in place", "subtracting 1 at the true classes directly in probs changes "
+                              "the caller's array (the forward pass's output, which may still be needed): work on a "
+                              "copy.")
+def _cce_backward_in_place(probs, y):
+    probs[np.arange(len(probs)), y] -= 1
+    probs /= len(probs)
+    return probs
+
+
+@SOFTMAX_CCE_BACKWARD.mistake("integer labels subtracted as they are", "the labels are class numbers, not one-hot "
+                              "rows: subtracting them from an (N, K) array broadcasts them along the wrong axis. "
+                              "Build the one-hot rows first.")
+def _cce_backward_labels_subtracted(probs, y):
+    return (probs - y) / len(probs)
+
+
+@SOFTMAX_CCE_BACKWARD.mistake("number of classes taken from the labels", "a batch need not contain every class: the "
+                              "number of classes K is the number of columns of probs, not the largest label plus one.")
+def _cce_backward_classes_from_labels(probs, y):
+    return (probs - np.eye(int(np.max(y)) + 1)[y]) / len(probs)
+
+
+@SOFTMAX_CCE_BACKWARD.mistake("divides by K", "the factor comes from the mean over the N samples (the rows), not from "
+                              "the number of classes K.")
+def _cce_backward_by_classes(probs, y):
+    return (probs - _onehot(y, probs.shape[1])) / probs.shape[1]
+
+
+@SOFTMAX_CCE_BACKWARD.mistake("one-hot labels converted again", "labels given as one-hot rows are already what the "
+                              "gradient subtracts: treating them as class numbers a second time makes an array of the "
+                              "wrong shape.")
+def _cce_backward_one_hot_again(probs, y):
+    return (probs - np.eye(probs.shape[1])[y]) / len(probs)
+
+
+@SOFTMAX_CCE_BACKWARD.alternative
+def _cce_backward_copy(probs, y):
+    y = np.asarray(y)
+    labels = y.argmax(axis=1) if y.ndim == 2 else y
+    dZ = probs.copy()
+    dZ[np.arange(len(probs)), labels] -= 1
+    return dZ / len(probs)
+
+
+@SOFTMAX_CCE_BACKWARD.alternative
+def _cce_backward_comparison(probs, y):
+    labels = np.argmax(y, axis=1) if np.ndim(y) == 2 else np.asarray(y)
+    onehot = (labels[:, None] == np.arange(probs.shape[1])).astype(probs.dtype)
+    return (probs - onehot) * (1.0 / probs.shape[0])
+
+
+# ---------------------------------------------------------------------------------------------
+# sigmoid_bce_backward: known mistakes, the more specific first
+
+
+@SIGMOID_BCE_BACKWARD.mistake("(N, 1) against (N,) broadcasts to (N, N)", "p of shape (N, 1) minus y of shape (N,) "
+                              "pairs every prediction with every label, an N × N array. Give y p's shape first; the "
+                              "result is shaped like p.")
+def _bce_backward_broadcast(p, y):
+    return (p - y) / len(p)
+
+
+@SIGMOID_BCE_BACKWARD.mistake("result flattened", "the gradient has the shape of p: for p of shape (N, 1) it is (N, "
+                              "1), not (N,).")
+def _bce_backward_flattened(p, y):
+    return (np.ravel(p) - np.ravel(y)) / len(p)
+
+
+@SIGMOID_BCE_BACKWARD.mistake("1/N forgotten", "the loss is a mean over the N samples, so each sample's gradient "
+                              "carries a factor 1/N.")
+def _bce_backward_no_mean(p, y):
+    return p - np.reshape(y, p.shape)
+
+
+@SIGMOID_BCE_BACKWARD.mistake("sign flipped", "a sample of class 1 (y = 1) with p below 1 must get a negative "
+                              "gradient, so that gradient descent raises its logit: p − y, not y − p.")
+def _bce_backward_sign(p, y):
+    return (np.reshape(y, p.shape) - p) / len(p)
+
+
+@SIGMOID_BCE_BACKWARD.mistake("gradient with respect to p, not z", "−y/p + (1 − y)/(1 − p) is the derivative with "
+                              "respect to the probability p; the exercise asks for the gradient with respect to the "
+                              "logit z, where the sigmoid's slope p·(1 − p) cancels it down to p − y.")
+def _bce_backward_wrt_p(p, y):
+    y = np.reshape(y, p.shape)
+    return (-(y / p) + (1 - y) / (1 - p)) / len(p)
+
+
+@SIGMOID_BCE_BACKWARD.mistake("sigmoid's slope applied twice", "p − y already contains the sigmoid's slope p·(1 − p) "
+                              "(it cancelled against the loss's derivative); multiplying by it again counts it twice.")
+def _bce_backward_slope_twice(p, y):
+    return (p - np.reshape(y, p.shape)) * p * (1 - p) / len(p)
+
+
+@SIGMOID_BCE_BACKWARD.alternative
+def _bce_backward_like(p, y):
+    return (p - np.asarray(y, dtype=p.dtype).reshape(p.shape)) / p.shape[0]
+
+
+@SIGMOID_BCE_BACKWARD.alternative
+def _bce_backward_branches(p, y):
+    y = np.reshape(y, np.shape(p))
+    return np.where(y == 1, p - 1, p) / len(p)
+
+
+# ---------------------------------------------------------------------------------------------
+# numerical_gradient: known mistakes, the more specific first
+
+
+@NUMERICAL_GRADIENT.mistake("flattened result", "the gradient has x's shape, one entry per entry of x, in the same "
+                            "positions; a list filled in a loop over x.size comes out flat.")
+def _numgrad_flat(f, x, h=1e-5):
+    x = np.array(x, dtype=float)
+    grad = []
+    for i in range(x.size):
+        e = np.zeros(x.size)
+        e[i] = h
+        grad.append((f(x + e.reshape(x.shape)) - f(x - e.reshape(x.shape))) / (2 * h))
+    return np.array(grad)
+
+
+@NUMERICAL_GRADIENT.mistake("forward difference", "(f(x + h) − f(x)) / h has an error proportional to h; the central "
+                            "difference (f(x + h) − f(x − h)) / (2h) cancels it, leaving an error proportional to h².")
+def _numgrad_forward(f, x, h=1e-5):
+    return _numgrad_with(f, x, h, lambda f, x, i, h: (f(_nudged(x, i, h)) - f(x)) / h)
+
+
+@NUMERICAL_GRADIENT.mistake("divides by h instead of 2h", "from x − h to x + h the input moves by 2h, so the "
+                            "difference of f is divided by 2h.")
+def _numgrad_over_h(f, x, h=1e-5):
+    return _numgrad_with(f, x, h, lambda f, x, i, h: (f(_nudged(x, i, h)) - f(_nudged(x, i, -h))) / h)
+
+
+@NUMERICAL_GRADIENT.mistake("operator precedence in / 2h", "dividing by 2 and then multiplying by h is not dividing "
+                            "by 2h: put 2h in parentheses.")
+def _numgrad_precedence(f, x, h=1e-5):
+    return _numgrad_with(f, x, h, lambda f, x, i, h: (f(_nudged(x, i, h)) - f(_nudged(x, i, -h))) / 2 * h)
+
+
+@NUMERICAL_GRADIENT.mistake("nudges every entry at once", "adding h to the whole array moves all entries together and "
+                            "measures the sum of all the partial derivatives; each entry is nudged alone, the others "
+                            "held fixed.")
+def _numgrad_every_entry(f, x, h=1e-5):
+    x = np.array(x, dtype=float)
+    return np.full(x.shape, (f(x + h) - f(x - h)) / (2 * h))
+
+
+@NUMERICAL_GRADIENT.mistake("f called on the unnudged x", "the nudged copy must be what f receives: calling f on the "
+                            "original x measures no change at all, so every entry comes out 0.")
+def _numgrad_calls_f_on_x(f, x, h=1e-5):
+    grad = np.zeros(x.shape)
+    for index in np.ndindex(x.shape):
+        nudged = np.array(x, dtype=float)
+        nudged[index] += h
+        f_plus = f(x)
+        nudged[index] -= 2 * h
+        grad[index] = (f_plus - f(x)) / (2 * h)
+    return grad
+
+
+@NUMERICAL_GRADIENT.mistake("entries never restored", "after nudging an entry of x in place it has to get its "
+                            "original value back, or every later derivative is taken at a shifted point and the "
+                            "caller's x is left changed.")
+def _numgrad_never_restores(f, x, h=1e-5):
+    grad = np.zeros(x.shape)
+    for index in np.ndindex(x.shape):
+        x[index] += h
+        f_plus = f(x)
+        x[index] -= 2 * h
+        grad[index] = (f_plus - f(x)) / (2 * h)
+    return grad
+
+
+@NUMERICAL_GRADIENT.mistake("restored by adding h back", "adding h back after subtracting it does not always give the "
+                            "original value in floating point, so the caller's x comes back changed in its last "
+                            "digits: save the original value and put it back, or nudge a copy.")
+def _numgrad_restores_by_arithmetic(f, x, h=1e-5):
+    grad = np.zeros(x.shape)
+    for index in np.ndindex(x.shape):
+        x[index] += h
+        f_plus = f(x)
+        x[index] -= 2 * h
+        f_minus = f(x)
+        x[index] += h
+        grad[index] = (f_plus - f_minus) / (2 * h)
+    return grad
+
+
+@NUMERICAL_GRADIENT.mistake("nudges in x's own dtype", "float32 is too coarse for a step of 1e-5: near 1 its numbers "
+                            "are about 1.2e-7 apart, and f computed in float32 keeps about 7 digits, most of which "
+                            "cancel in the difference. Nudge a float64 copy of x.")
+def _numgrad_in_x_dtype(f, x, h=1e-5):
+    grad = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        grad[index] = (f(_nudged(x, index, h)) - f(_nudged(x, index, -h))) / (2 * h)
+    return grad
+
+
+@NUMERICAL_GRADIENT.mistake("h ignored", "use the step h the caller passes; 1e-5 is only the default.")
+def _numgrad_fixed_h(f, x, h=1e-5):
+    return _numgrad_with(f, x, 1e-5, lambda f, x, i, step: (f(_nudged(x, i, step)) - f(_nudged(x, i, -step)))
+                         / (2 * step))
+
+
+@NUMERICAL_GRADIENT.alternative
+def _numgrad_basis(f, x, h=1e-5):
+    x = np.asarray(x, dtype=np.float64)
+    grad = np.zeros_like(x)
+    for i in range(x.size):
+        step = np.zeros(x.size)
+        step[i] = h
+        step = step.reshape(x.shape)
+        grad.flat[i] = (f(x + step) - f(x - step)) / (2 * h)
+    return grad
+
+
+@NUMERICAL_GRADIENT.alternative
+def _numgrad_nditer(f, x, h=1e-5):
+    work = x.astype(np.float64)
+    grad = np.zeros(work.shape)
+    iterator = np.nditer(work, flags=["multi_index"])
+    for _ in iterator:
+        i = iterator.multi_index
+        saved = work[i]
+        work[i] = saved + h
+        up = f(work)
+        work[i] = saved - h
+        down = f(work)
+        work[i] = saved
+        grad[i] = (up - down) / (2 * h)
+    return grad
+
+
+# ---------------------------------------------------------------------------------------------
+# relative_error: known mistakes, the more specific first
+
+
+@RELATIVE_ERROR.mistake("no guard for two zeros", "when a and b are both zero the denominator is 0 and 0 / 0 is nan "
+                        "(with a warning); two zero gradients agree perfectly, so the result is 0.0.")
+def _relerr_no_guard(a, b):
+    return float(np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b)))
+
+
+@RELATIVE_ERROR.mistake("sums of absolute values", "the norms here are Euclidean, the square root of the sum of "
+                        "squares over all entries, not the sum of absolute values.")
+def _relerr_l1(a, b):
+    scale = np.sum(np.abs(a)) + np.sum(np.abs(b))
+    return 0.0 if scale == 0 else float(np.sum(np.abs(a - b)) / scale)
+
+
+@RELATIVE_ERROR.mistake("largest absolute entry", "the norms here are Euclidean, the square root of the sum of "
+                        "squares over all entries, not the largest absolute entry.")
+def _relerr_max_abs(a, b):
+    scale = np.max(np.abs(a)) + np.max(np.abs(b))
+    return 0.0 if scale == 0 else float(np.max(np.abs(a - b)) / scale)
+
+
+@RELATIVE_ERROR.mistake("divides by ||a|| only", "the denominator is ||a|| + ||b||: dividing by one of them makes the "
+                        "error depend on the order of the arguments and unbounded when that one is small.")
+def _relerr_over_a(a, b):
+    scale = np.linalg.norm(a)
+    return 0.0 if scale == 0 and np.linalg.norm(b) == 0 else float(np.linalg.norm(a - b) / scale)
+
+
+@RELATIVE_ERROR.mistake("||a + b|| below", "the denominator is the sum of the two norms, ||a|| + ||b||, not the norm "
+                        "of the sum, which can be 0 when a = −b.")
+def _relerr_norm_of_sum(a, b):
+    scale = np.linalg.norm(a + b)
+    return 0.0 if np.linalg.norm(a) + np.linalg.norm(b) == 0 else float(np.linalg.norm(a - b) / scale)
+
+
+@RELATIVE_ERROR.mistake("matrix 2-norm", "for a 2-D array NumPy's norm with order 2 is the largest singular value, "
+                        "not the Euclidean norm over all entries (which is its default for matrices).")
+def _relerr_matrix_norm(a, b):
+    scale = np.linalg.norm(a, 2) + np.linalg.norm(b, 2)
+    return 0.0 if scale == 0 else float(np.linalg.norm(a - b, 2) / scale)
+
+
+@RELATIVE_ERROR.mistake("squared norms", "the norms are square roots of sums of squares; leaving out the square roots "
+                        "squares the error, so a bug looks much smaller than it is.")
+def _relerr_squared(a, b):
+    scale = np.sum(a**2) + np.sum(b**2)
+    return 0.0 if scale == 0 else float(np.sum((a - b) ** 2) / scale)
+
+
+@RELATIVE_ERROR.alternative
+def _relerr_sqrt(a, b):
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    below = np.sqrt(np.sum(a * a)) + np.sqrt(np.sum(b * b))
+    if below == 0:
+        return 0.0
+    return float(np.sqrt(np.sum((a - b) ** 2)) / below)
+
+
+@RELATIVE_ERROR.alternative
+def _relerr_ravel(a, b):
+    a, b = np.ravel(a).astype(float), np.ravel(b).astype(float)
+    if not a.any() and not b.any():
+        return 0.0
+    return np.linalg.norm(a - b).item() / (np.linalg.norm(a).item() + np.linalg.norm(b).item())
+
+
+NOTEBOOK = Notebook("05_backpropagation", [RELU_BACKWARD, DENSE_BACKWARD, SOFTMAX_CCE_BACKWARD, SIGMOID_BCE_BACKWARD,
+                                           NUMERICAL_GRADIENT, RELATIVE_ERROR])
 CHECKS = NOTEBOOK.checks

@@ -4,24 +4,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from autograde_tests.core import (
-    Case,
-    Notebook,
-    Problem,
-    Verdict,
-    behaviour_problem,
-    call_student,
-    case_rng,
-    check_cases,
-    check_with,
-    compare,
-    describe,
-    format_value,
-    named_result,
-    seed_text,
-    tolerance_for,
-)
-from autograde_tests.mistakes import nb09 as catalogue
+from autograde_tests.calling import call_student
+from autograde_tests.cases import Case, case_rng, seed_text, tolerance_for
+from autograde_tests.core import Exercise, Notebook, Verdict
+from autograde_tests.judging import Problem, behaviour_problem, compare
+from autograde_tests.messages import describe, format_value
 from course_lib import regularization
 
 SEED = 9
@@ -53,7 +40,7 @@ PENALTY_HINT = ("the penalty is half of lam times the sum of the squares of ever
                 "(keys starting with W); biases and any other parameters add nothing.")
 
 
-def check_l2_penalty(fn, hidden=False):
+def _l2_penalty_cases(hidden):
     """l2_penalty: ½·lam·Σ W² over the weight matrices only, as one number"""
     params = _two_layer_params()
     cases = [
@@ -78,7 +65,11 @@ def check_l2_penalty(fn, hidden=False):
                  label="params with biases only, b1 (6,) and b2 (5,) from the same draw, lam = 1.0: nothing to "
                        "penalise"),
         ]
-    check_cases(fn, "l2_penalty", regularization.l2_penalty, cases, hint=PENALTY_HINT)
+    return cases
+
+
+L2_PENALTY = Exercise("l2_penalty", regularization.l2_penalty, _l2_penalty_cases, hint=PENALTY_HINT)
+check_l2_penalty = L2_PENALTY.check
 
 
 # ---------------------------------------------------------------------------------------------
@@ -88,7 +79,7 @@ GRADS_HINT = ("the penalty ½·lam·W² has the gradient lam·W, which is added 
               "matrix (keys starting with W); every other gradient is returned as it was, in a new dict.")
 
 
-def check_l2_grads(fn, hidden=False):
+def _l2_grads_cases(hidden):
     """l2_grads: a new dict, lam·W added to each weight gradient, other gradients unchanged, inputs untouched"""
     params = _two_layer_params()
     grads = {"W1": np.array([[0.1, 0.2, -0.3], [0.0, -0.1, 0.4]]), "b1": np.array([0.05, -0.1, 0.2]),
@@ -114,7 +105,11 @@ def check_l2_grads(fn, hidden=False):
                   {"W": random_grads["W1"], "b": random_grads["b1"]}, 2.0),
                  label="params and grads W (4, 6), b (6,) from the same draw, lam = 2.0"),
         ]
-    check_cases(fn, "l2_grads", named_result(regularization.l2_grads, "grads"), cases, hint=GRADS_HINT)
+    return cases
+
+
+L2_GRADS = Exercise("l2_grads", regularization.l2_grads, _l2_grads_cases, hint=GRADS_HINT, result_names="grads")
+check_l2_grads = L2_GRADS.check
 
 
 # ---------------------------------------------------------------------------------------------
@@ -171,6 +166,14 @@ class DropoutCase:
 
 
 def _dropout_cases(hidden):
+    """dropout_forward: inverted dropout with a mask from rng when training; A and None at evaluation.
+
+    Checked for every case: the call behaves (no error, warning or stderr; A unchanged; NumPy's global random
+    state left alone) and returns a pair (out, mask). When training: mask is a boolean (or 0/1) array shaped
+    like A; out is A·mask / keep_prob for that very mask; on arrays of at least 100,000 units the kept
+    fraction is keep_prob within 1 point; samples do not share one mask; the mask comes from rng (the same
+    seed gives the same mask, another seed another). When not training: out equals A and mask is None.
+    """
     cases = [
         DropoutCase((400, 500), 0.8, seed=0),
         DropoutCase((400, 500), 0.5, seed=1, training=True),
@@ -352,17 +355,9 @@ def _inspect_dropout_forward(fn, case):
     return Verdict(problem, symptom)
 
 
-def check_dropout_forward(fn, hidden=False):
-    """dropout_forward: inverted dropout with a mask from rng when training; A and None at evaluation.
-
-    Checked for every case: the call behaves (no error, warning or stderr; A unchanged; NumPy's global random
-    state left alone) and returns a pair (out, mask). When training: mask is a boolean (or 0/1) array shaped
-    like A; out is A·mask / keep_prob for that very mask; on arrays of at least 100,000 units the kept
-    fraction is keep_prob within 1 point; samples do not share one mask; the mask comes from rng (the same
-    seed gives the same mask, another seed another). When not training: out equals A and mask is None.
-    """
-    check_with(fn, "dropout_forward", _dropout_cases(hidden), _inspect_dropout_forward,
-               parameter_names=DROPOUT_PARAMETERS)
+DROPOUT_FORWARD = Exercise("dropout_forward", regularization.dropout_forward, _dropout_cases,
+                           inspect=_inspect_dropout_forward, parameter_names=DROPOUT_PARAMETERS)
+check_dropout_forward = DROPOUT_FORWARD.check
 
 
 # ---------------------------------------------------------------------------------------------
@@ -373,7 +368,7 @@ BACKWARD_HINT = ("out = A·mask / keep_prob is linear in A, so the gradient pass
                  "passes unchanged.")
 
 
-def check_dropout_backward(fn, hidden=False):
+def _dropout_backward_cases(hidden):
     """dropout_backward: dout·mask / keep_prob, dout itself when mask is None; inputs untouched"""
     dout = np.array([[0.4, -1.2, 0.7, 2.0], [0.9, -0.3, -0.5, 1.1], [-0.6, 0.2, 1.5, -0.8]])
     mask = np.array([[True, False, True, True], [False, True, True, False], [True, True, False, True]])
@@ -397,13 +392,286 @@ def check_dropout_backward(fn, hidden=False):
             Case((d, np.ones((30, 20), dtype=bool), 1.0), label="the same dout, mask all True, keep_prob = 1.0"),
             Case((d, None, 0.5), label="the same dout, mask = None, keep_prob = 0.5"),
         ]
-    check_cases(fn, "dropout_backward", regularization.dropout_backward, cases, hint=BACKWARD_HINT)
+    return cases
 
 
-NOTEBOOK = Notebook("09_regularization", [
-    ("l2_penalty", check_l2_penalty, regularization.l2_penalty),
-    ("l2_grads", check_l2_grads, regularization.l2_grads),
-    ("dropout_forward", check_dropout_forward, regularization.dropout_forward),
-    ("dropout_backward", check_dropout_backward, regularization.dropout_backward),
-], catalogue)
+DROPOUT_BACKWARD = Exercise("dropout_backward", regularization.dropout_backward, _dropout_backward_cases,
+                            hint=BACKWARD_HINT)
+check_dropout_backward = DROPOUT_BACKWARD.check
+
+
+def _is_weight(name):
+    return name.startswith("W")
+
+
+def _penalty(selected=_is_weight, factor=0.5, of_entries=np.square, total=np.sum):
+    def l2_penalty(params, lam):
+        return float(factor * lam * sum(total(of_entries(value)) for name, value in params.items() if selected(name)))
+
+    return l2_penalty
+
+
+def _grads(selected=_is_weight, step=lambda grad, W, lam: grad + lam * W, keep_others=True):
+    def l2_grads(params, grads, lam):
+        new = {}
+        for name, grad in grads.items():
+            if selected(name):
+                new[name] = step(grad, params[name], lam)
+            elif keep_others:
+                new[name] = grad
+        return new
+
+    return l2_grads
+
+
+def _dropout(draw=lambda rng, shape, keep: rng.random(shape) < keep, scale=lambda keep: 1 / keep,
+             eval_out=lambda A, keep: A, eval_mask=lambda A: None, obey_training=True, scaled_mask=False):
+    def dropout_forward(A, keep_prob, rng, training=True):
+        if obey_training and not training:
+            return eval_out(A, keep_prob), eval_mask(A)
+        mask = draw(rng, A.shape, keep_prob)
+        if scaled_mask:
+            mask = mask / keep_prob
+            return A * mask, mask
+        return A * mask * scale(keep_prob), mask
+
+    return dropout_forward
+
+
+def _dropout_backward(of_kept):
+    def dropout_backward(dout, mask, keep_prob):
+        if mask is None:
+            return dout
+        return of_kept(dout, np.asarray(mask, dtype=bool), keep_prob)
+
+    return dropout_backward
+
+
+# ---------------------------------------------------------------------------------------------
+# l2_penalty: known mistakes, the more specific first
+
+
+L2_PENALTY.mistake("biases penalised", "the penalty is on the weight matrices only: a bias shifts a unit's output "
+                   "without making it more sensitive to its inputs, so shrinking it buys no smoothness and only pulls "
+                   "the outputs towards zero.")(_penalty(selected=lambda name: True))
+
+
+L2_PENALTY.mistake("every parameter but the biases penalised", "only keys starting with W are weight matrices; other "
+                   "parameters such as batch norm's gamma and beta are no more penalised than the biases.")(
+    _penalty(selected=lambda name: not name.startswith("b")))
+
+
+L2_PENALTY.mistake("factor ½ forgotten", "the penalty is ½·lam·ΣW²; the ½ is there so that its gradient comes out as "
+                   "lam·W, without a 2.")(_penalty(factor=1.0))
+
+
+L2_PENALTY.mistake("mean of the squares instead of their sum", "the penalty adds up the squares of all the weights; a "
+                   "mean divides each matrix by its size, so larger layers would count less.")(_penalty(total=np.mean))
+
+
+L2_PENALTY.mistake("absolute values (L1) instead of squares", "L2 regularisation penalises the squares of the "
+                   "weights; the sum of their absolute values is the L1 penalty, which behaves differently (it pushes "
+                   "weights to exactly 0).")(_penalty(of_entries=np.abs))
+
+
+@L2_PENALTY.alternative
+def _penalty_loop(params, lam):
+    total = 0.0
+    for name in params:
+        if name[0] == "W":
+            total += float(np.sum(params[name] * params[name]))
+    return lam * total / 2
+
+
+@L2_PENALTY.alternative
+def _penalty_norms(params, lam):
+    squares = [np.linalg.norm(np.ravel(value)) ** 2 for name, value in params.items() if name.startswith("W")]
+    return 0.5 * lam * float(np.sum(squares))
+
+
+# ---------------------------------------------------------------------------------------------
+# l2_grads: known mistakes, the more specific first
+
+
+@L2_GRADS.mistake("grads updated in place", "the exercise returns a new dict and leaves the caller's grads as they "
+                  "were (adding into grads' own arrays changes them for the caller, who may still need the loss's "
+                  "gradients).")
+def _grads_in_place(params, grads, lam):
+    for name in grads:
+        if name.startswith("W"):
+            grads[name] += lam * params[name]
+    return grads
+
+
+L2_GRADS.mistake("biases regularised", "the penalty has no bias terms, so its gradient with respect to a bias is 0: "
+                 "bias gradients pass through unchanged.")(_grads(selected=lambda name: True))
+
+
+L2_GRADS.mistake("gradient halved", "the derivative of ½·lam·W² is lam·W: the ½ cancels against the 2 of the square.")(
+    _grads(step=lambda grad, W, lam: grad + 0.5 * lam * W))
+
+
+L2_GRADS.mistake("gradient doubled", "the derivative of ½·lam·W² is lam·W, not 2·lam·W: the 2 of the square cancels "
+                 "the ½.")(_grads(step=lambda grad, W, lam: grad + 2 * lam * W))
+
+
+L2_GRADS.mistake("penalty gradient subtracted", "the penalty is added to the loss, so its gradient lam·W is added to "
+                 "the loss's gradient; the descent step then shrinks the weights.")(
+    _grads(step=lambda grad, W, lam: grad - lam * W))
+
+
+L2_GRADS.mistake("lam left out", "the penalty's gradient is lam·W: without lam every weight gradient grows by the "
+                 "weight itself, as if lam were 1, and the strength of the regularisation is lost.")(
+    _grads(step=lambda grad, W, lam: grad + W))
+
+
+L2_GRADS.mistake("loss gradient dropped", "the result is the gradient of loss plus penalty: the loss's own gradient "
+                 "plus lam·W, not lam·W alone.")(_grads(step=lambda grad, W, lam: lam * W))
+
+
+L2_GRADS.mistake("gradients of the biases left out", "the new dict has a gradient for every key of grads; the "
+                 "non-weight ones are simply copied over unchanged.")(_grads(keep_others=False))
+
+
+@L2_GRADS.alternative
+def _grads_copy(params, grads, lam):
+    new = dict(grads)
+    for name in new:
+        if name.startswith("W"):
+            new[name] = new[name] + lam * params[name]
+    return new
+
+
+@L2_GRADS.alternative
+def _grads_deep_copy(params, grads, lam):
+    new = {name: np.copy(grad) for name, grad in grads.items()}
+    for name in params:
+        if name[:1] == "W":
+            new[name] += lam * params[name]
+    return new
+
+
+# ---------------------------------------------------------------------------------------------
+# dropout_forward: known mistakes, the more specific first
+
+
+DROPOUT_FORWARD.mistake("kept units not rescaled", "without dividing by keep_prob, each unit's expected value during "
+                        "training is keep_prob·A, smaller than at evaluation time; inverted dropout divides the kept "
+                        "units by keep_prob.")(_dropout(scale=lambda keep: 1.0))
+
+
+DROPOUT_FORWARD.mistake("rescaled at evaluation too", "the rescaling happens during training only: at evaluation time "
+                        "every unit is kept and out is A itself, or the network's outputs come out 1 / keep_prob "
+                        "times too large.")(_dropout(eval_out=lambda A, keep: A / keep))
+
+
+DROPOUT_FORWARD.mistake("multiplied by keep_prob", "the kept units are divided by keep_prob (made larger), which "
+                        "keeps their expected value at A; multiplying shrinks them twice.")(
+    _dropout(scale=lambda keep: keep))
+
+
+DROPOUT_FORWARD.mistake("mask drawn with probability 1 − keep_prob", "keep_prob is the probability of keeping a unit, "
+                        "so the mask is True where a uniform draw falls below keep_prob; the other comparison keeps "
+                        "units with probability 1 − keep_prob.")(
+    _dropout(draw=lambda rng, shape, keep: rng.random(shape) >= keep))
+
+
+DROPOUT_FORWARD.mistake("mask returned rescaled", "the mask returned is the unscaled record of kept units, 0 or 1; "
+                        "the division by keep_prob is applied to out only.")(_dropout(scaled_mask=True))
+
+
+DROPOUT_FORWARD.mistake("training flag ignored", "with training=False nothing is dropped: return A itself and None "
+                        "for the mask.")(_dropout(obey_training=False))
+
+
+DROPOUT_FORWARD.mistake("mask of ones at evaluation", "at evaluation time there is no mask: the exercise returns None "
+                        "in its place.")(_dropout(eval_mask=lambda A: np.ones(A.shape, dtype=bool)))
+
+
+DROPOUT_FORWARD.mistake("one mask for the whole batch", "a mask drawn once per unit is shared by every sample, so the "
+                        "whole batch loses the same units; each entry of A gets its own draw.")(
+    _dropout(draw=lambda rng, shape, keep: rng.random(shape[1:]) < keep))
+
+
+DROPOUT_FORWARD.mistake("np.random instead of rng", "np.random's functions use NumPy's hidden global state: draw the "
+                        "mask from the rng argument.")(
+    _dropout(draw=lambda rng, shape, keep: np.random.random_sample(shape) < keep))
+
+
+DROPOUT_FORWARD.mistake("own Generator instead of rng", "a Generator made inside the function ignores the caller's "
+                        "rng: every call drops the same units.")(
+    _dropout(draw=lambda rng, shape, keep: np.random.default_rng(0).random(shape) < keep))
+
+
+@DROPOUT_FORWARD.alternative
+def _dropout_uniform_float_mask(A, keep_prob, rng, training=True):
+    if not training:
+        return A, None
+    mask = (rng.uniform(0.0, 1.0, size=np.shape(A)) < keep_prob).astype(float)
+    return A * mask / keep_prob, mask
+
+
+@DROPOUT_FORWARD.alternative
+def _dropout_binomial(A, keep_prob, rng, training=True):
+    if training:
+        mask = rng.binomial(1, keep_prob, size=A.shape)
+        out = np.where(mask == 1, A / keep_prob, 0.0)
+        return out, mask
+    return A, None
+
+
+# ---------------------------------------------------------------------------------------------
+# dropout_backward: known mistakes, the more specific first
+
+
+DROPOUT_BACKWARD.mistake("gradient not rescaled", "the forward pass divided the kept units by keep_prob, so their "
+                         "gradient is divided by keep_prob too.")(
+    _dropout_backward(lambda dout, mask, keep: dout * mask))
+
+
+DROPOUT_BACKWARD.mistake("multiplied by keep_prob", "the forward pass divided by keep_prob, so the gradient is "
+                         "divided by keep_prob as well, not multiplied.")(
+    _dropout_backward(lambda dout, mask, keep: dout * mask * keep))
+
+
+DROPOUT_BACKWARD.mistake("mask ignored", "a dropped unit did not reach the output, so no gradient flows back to it: "
+                         "the gradient is 0 where the mask is 0.")(
+    _dropout_backward(lambda dout, mask, keep: dout / keep))
+
+
+DROPOUT_BACKWARD.mistake("gradient to the dropped units", "the gradient flows to the kept units (mask 1), not to the "
+                         "dropped ones.")(_dropout_backward(lambda dout, mask, keep: dout * ~mask / keep))
+
+
+@DROPOUT_BACKWARD.mistake("mask None not handled", "in evaluation mode dropout_forward returns None for the mask; the "
+                          "backward pass of the identity then passes dout through unchanged.")
+def _dropout_backward_without_none(dout, mask, keep_prob):
+    return dout * mask / keep_prob
+
+
+@DROPOUT_BACKWARD.mistake("dout changed in place", "multiplying into dout itself changes the caller's array: compute "
+                          "the result as a new array.")
+def _dropout_backward_in_place(dout, mask, keep_prob):
+    if mask is None:
+        return dout
+    dout *= mask
+    dout /= keep_prob
+    return dout
+
+
+@DROPOUT_BACKWARD.alternative
+def _dropout_backward_where(dout, mask, keep_prob):
+    if mask is None:
+        return dout.copy()
+    return np.where(mask.astype(bool), dout / keep_prob, 0.0).astype(dout.dtype)
+
+
+@DROPOUT_BACKWARD.alternative
+def _dropout_backward_multiply(dout, mask, keep_prob):
+    if mask is None:
+        return dout
+    return np.multiply(dout, mask, dtype=dout.dtype) * (1.0 / keep_prob)
+
+
+NOTEBOOK = Notebook("09_regularization", [L2_PENALTY, L2_GRADS, DROPOUT_FORWARD, DROPOUT_BACKWARD])
 CHECKS = NOTEBOOK.checks

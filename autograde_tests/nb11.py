@@ -1,29 +1,16 @@
 """Checks for notebook 11: the validation split and early stopping with a copy of the best weights."""
 
+import copy
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from autograde_tests.core import (
-    Case,
-    Notebook,
-    Parts,
-    Problem,
-    Shared,
-    Step,
-    Verdict,
-    behaviour_problem,
-    call_reference,
-    call_student,
-    case_rng,
-    check_with,
-    compare,
-    describe,
-    format_value,
-    seed_text,
-    tolerance_for,
-)
-from autograde_tests.mistakes import nb11 as catalogue
+from autograde_tests.calling import call_reference, call_student
+from autograde_tests.cases import Case, Shared, Step, case_rng, seed_text, tolerance_for
+from autograde_tests.core import Exercise, Notebook, Verdict
+from autograde_tests.judging import Parts, Problem, behaviour_problem, compare
+from autograde_tests.messages import describe, format_value
 from course_lib import early_stopping
 
 SEED = 11
@@ -83,6 +70,13 @@ class SplitCase:
 
 
 def _split_cases(hidden):
+    """train_val_split: (X_train, y_train, X_val, y_val) of N - round(N·f) and round(N·f) rows.
+
+    Checked for every case: the call behaves (no error, warning or stderr; X and y untouched; NumPy's
+    global random state left alone); four arrays of whole rows, dtypes and row shapes kept; the sizes;
+    every sample in exactly one part, with its own label; and, when both parts hold samples, an order
+    that is shuffled by rng: not the original one, the same for the same seed, another for another.
+    """
     cases = [
         SplitCase(20, 3, 0.25, seed=0),
         SplitCase(9, 2, 0.3, seed=1, note=" (N · val_fraction = 2.7)"),
@@ -226,15 +220,9 @@ def _inspect_split(fn, case):
     return Verdict(*_order_problem(fn, case, indices, outcome))
 
 
-def check_train_val_split(fn, hidden=False):
-    """train_val_split: (X_train, y_train, X_val, y_val) of N - round(N·f) and round(N·f) rows.
-
-    Checked for every case: the call behaves (no error, warning or stderr; X and y untouched; NumPy's
-    global random state left alone); four arrays of whole rows, dtypes and row shapes kept; the sizes;
-    every sample in exactly one part, with its own label; and, when both parts hold samples, an order
-    that is shuffled by rng: not the original one, the same for the same seed, another for another.
-    """
-    check_with(fn, "train_val_split", _split_cases(hidden), _inspect_split, parameter_names=SPLIT_PARAMETERS)
+TRAIN_VAL_SPLIT = Exercise("train_val_split", early_stopping.train_val_split, _split_cases, inspect=_inspect_split,
+                           parameter_names=SPLIT_PARAMETERS)
+check_train_val_split = TRAIN_VAL_SPLIT.check
 
 
 # ---------------------------------------------------------------------------------------------
@@ -289,6 +277,8 @@ def _stopper_case(patience, losses, min_delta=None, nested=False, by_position=Fa
 
 
 def _stopper_cases(hidden):
+    """EarlyStopping: what each update returns, then best_epoch (0-based), best_loss and best_params
+    (the params of the best update), for patience, min_delta and losses that improve, stall and tie."""
     cases = [
         _stopper_case(2, [1.0, 0.8, 0.85, 0.9]),
         _stopper_case(2, [1.0, 1.1, 0.9, 1.0, 1.05, 1.2]),
@@ -334,14 +324,267 @@ def _inspect_stopper(fn, case):
     return Verdict(problem, outcome)
 
 
-def check_EarlyStopping(fn, hidden=False):
-    """EarlyStopping: what each update returns, then best_epoch (0-based), best_loss and best_params
-    (the params of the best update), for patience, min_delta and losses that improve, stall and tie."""
-    check_with(fn, "EarlyStopping", _stopper_cases(hidden), _inspect_stopper, parameter_names=STOPPER_PARAMETERS)
+EARLY_STOPPING = Exercise("EarlyStopping", early_stopping.EarlyStopping, _stopper_cases, inspect=_inspect_stopper,
+                          parameter_names=STOPPER_PARAMETERS)
+check_EarlyStopping = EARLY_STOPPING.check
 
 
-NOTEBOOK = Notebook("11_early_stopping", [
-    ("train_val_split", check_train_val_split, early_stopping.train_val_split),
-    ("EarlyStopping", check_EarlyStopping, early_stopping.EarlyStopping),
-], catalogue)
+class _Stopper:
+    """A correct early stopper whose pieces the mistakes below change one at a time."""
+
+    def __init__(self, patience, min_delta=0.0):
+        self.patience, self.min_delta = patience, min_delta
+        self.best_loss, self.best_epoch, self.best_params = math.inf, None, None
+        self.wait, self.epoch = 0, 0
+
+    def improves(self, val_loss):
+        return val_loss < self.best_loss - self.min_delta
+
+    def remember(self, val_loss, params):
+        self.best_loss, self.best_epoch, self.best_params = val_loss, self.epoch, copy.deepcopy(params)
+
+    def stop(self):
+        return self.wait >= self.patience
+
+    def update(self, val_loss, params):
+        if self.improves(val_loss):
+            self.remember(val_loss, params)
+            self.wait = 0
+        else:
+            self.wait += 1
+        self.epoch += 1
+        return self.stop()
+class _StopperEpochFromOne(_Stopper):
+    def remember(self, val_loss, params):
+        super().remember(val_loss, params)
+        self.best_epoch = self.epoch + 1
+class _StopperLatestParams(_Stopper):
+    def update(self, val_loss, params):
+        stop = super().update(val_loss, params)
+        self.best_params = copy.deepcopy(params)
+        return stop
+class _StopperKeepsReference(_Stopper):
+    def remember(self, val_loss, params):
+        super().remember(val_loss, params)
+        self.best_params = params
+class _StopperWaitNotReset(_Stopper):
+    def update(self, val_loss, params):
+        if self.improves(val_loss):
+            self.remember(val_loss, params)
+        else:
+            self.wait += 1
+        self.epoch += 1
+        return self.stop()
+class _StopperIgnoresMinDelta(_Stopper):
+    def improves(self, val_loss):
+        return val_loss < self.best_loss
+class _StopperTiesImprove(_Stopper):
+    def improves(self, val_loss):
+        return val_loss <= self.best_loss - self.min_delta
+class _StopperMinDeltaAdded(_Stopper):
+    def improves(self, val_loss):
+        return val_loss < self.best_loss + self.min_delta
+class _StopperOneLate(_Stopper):
+    def stop(self):
+        return self.wait > self.patience
+class _StopperCountsImprovements(_Stopper):
+    def update(self, val_loss, params):
+        if self.improves(val_loss):
+            self.remember(val_loss, params)
+            self.wait = 0
+            self.epoch += 1
+        else:
+            self.wait += 1
+        return self.stop()
+class _StopperCountsDown:
+    # counts down the patience left, and numbers the updates from a history list
+    def __init__(self, patience, min_delta=0.0):
+        self.patience, self.min_delta = patience, min_delta
+        self.history = []
+        self.best_loss, self.best_epoch, self.best_params = float("inf"), None, None
+        self.left = patience
+
+    def update(self, val_loss, params):
+        self.history.append(val_loss)
+        if self.best_loss - val_loss > self.min_delta:
+            self.best_loss = val_loss
+            self.best_epoch = len(self.history) - 1
+            self.best_params = copy.deepcopy(params)
+            self.left = self.patience
+            return False
+        self.left -= 1
+        return self.left <= 0
+class _StopperHandCopy:
+    # a hand-written deep copy, np.inf, and the epoch counted before the comparison
+    def __init__(self, patience, min_delta=0.0):
+        self.patience, self.min_delta = patience, min_delta
+        self.best_loss, self.best_epoch, self.best_params = np.inf, None, None
+        self.epoch, self.bad_epochs = -1, 0
+
+    def update(self, val_loss, params):
+        self.epoch += 1
+        if not val_loss < self.best_loss - self.min_delta:
+            self.bad_epochs += 1
+            return self.bad_epochs >= self.patience
+        self.best_loss, self.best_epoch, self.best_params = float(val_loss), self.epoch, _copied(params)
+        self.bad_epochs = 0
+        return False
+def _split_rows(X, y, train_rows, val_rows):
+    return X[train_rows], y[train_rows], X[val_rows], y[val_rows]
+
+
+def _copied(value):
+    """A deep copy of nested dicts of arrays, written out by hand."""
+    if isinstance(value, dict):
+        return {key: _copied(item) for key, item in value.items()}
+    return np.array(value, copy=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# train_val_split: known mistakes, the more specific first
+
+
+@TRAIN_VAL_SPLIT.mistake("not shuffled", "the last rows are not a fair sample when the data are stored in some order "
+                         "(sorted by class, say): shuffle with a permutation from rng before splitting.")
+def _split_not_shuffled(X, y, val_fraction, rng):
+    n_train = len(X) - round(len(X) * val_fraction)
+    return X[:n_train], y[:n_train], X[n_train:], y[n_train:]
+
+
+@TRAIN_VAL_SPLIT.mistake("X and y shuffled separately", "two different permutations separate every sample from its "
+                         "label: take the rows of X and of y with the same indices.")
+def _split_shuffled_separately(X, y, val_fraction, rng):
+    n_val = round(len(X) * val_fraction)
+    X_order, y_order = rng.permutation(len(X)), rng.permutation(len(y))
+    return X[X_order[n_val:]], y[y_order[n_val:]], X[X_order[:n_val]], y[y_order[:n_val]]
+
+
+@TRAIN_VAL_SPLIT.mistake("parts drawn independently (they overlap)", "drawing the training rows and the validation "
+                         "rows each on its own puts some samples in both and some in neither: split one permutation "
+                         "of all the indices in two.")
+def _split_drawn_independently(X, y, val_fraction, rng):
+    n_val = round(len(X) * val_fraction)
+    train_rows = rng.choice(len(X), size=len(X) - n_val, replace=False)
+    val_rows = rng.choice(len(X), size=n_val, replace=False)
+    return _split_rows(X, y, train_rows, val_rows)
+
+
+@TRAIN_VAL_SPLIT.mistake("validation size truncated", "the validation part holds round(N · val_fraction) samples; "
+                         "truncating drops the fraction, so 2.7 becomes 2 instead of 3.")
+def _split_truncated(X, y, val_fraction, rng):
+    n_val = int(len(X) * val_fraction)
+    order = rng.permutation(len(X))
+    return _split_rows(X, y, order[n_val:], order[:n_val])
+
+
+@TRAIN_VAL_SPLIT.mistake("val_fraction used as the training share", "val_fraction is the share that goes to "
+                         "validation; the rest is for training.")
+def _split_fraction_for_training(X, y, val_fraction, rng):
+    n_train = round(len(X) * val_fraction)
+    order = rng.permutation(len(X))
+    return _split_rows(X, y, order[:n_train], order[n_train:])
+
+
+@TRAIN_VAL_SPLIT.mistake("np.random instead of rng", "np.random's functions use NumPy's hidden global state: draw the "
+                         "permutation from the rng argument.")
+def _split_global_random(X, y, val_fraction, rng):
+    n_val = round(len(X) * val_fraction)
+    order = np.random.permutation(len(X))
+    return _split_rows(X, y, order[n_val:], order[:n_val])
+
+
+@TRAIN_VAL_SPLIT.mistake("own Generator instead of rng", "a Generator made inside the function ignores the rng the "
+                         "caller passed, so every call splits the same way whatever the seed.")
+def _split_own_generator(X, y, val_fraction, rng):
+    n_val = round(len(X) * val_fraction)
+    order = np.random.default_rng(0).permutation(len(X))
+    return _split_rows(X, y, order[n_val:], order[:n_val])
+
+
+@TRAIN_VAL_SPLIT.mistake("caller's arrays shuffled in place", "shuffling X and y themselves changes the caller's "
+                         "data: index them with a permutation instead, which makes new arrays.")
+def _split_shuffles_callers_arrays(X, y, val_fraction, rng):
+    order = rng.permutation(len(X))
+    X[:] = X[order]
+    y[:] = y[order]
+    n_train = len(X) - round(len(X) * val_fraction)
+    return X[:n_train], y[:n_train], X[n_train:], y[n_train:]
+
+
+@TRAIN_VAL_SPLIT.alternative
+def _split_shuffle_indices(X, y, val_fraction, rng):
+    # shuffle an index array in place, then take the validation rows from its end
+    N = len(X)
+    n_val = int(np.round(N * val_fraction))
+    indices = np.arange(N)
+    rng.shuffle(indices)
+    train_rows, val_rows = indices[:N - n_val], indices[N - n_val:]
+    return np.take(X, train_rows, axis=0), np.take(y, train_rows, axis=0), np.take(X, val_rows, axis=0), \
+        np.take(y, val_rows, axis=0)
+
+
+@TRAIN_VAL_SPLIT.alternative
+def _split_boolean_mask(X, y, val_fraction, rng):
+    # a random boolean mask with exactly n_val True entries
+    n_val = round(len(X) * val_fraction)
+    in_val = np.zeros(len(X), dtype=bool)
+    in_val[rng.choice(len(X), size=n_val, replace=False)] = True
+    order = rng.permutation(len(X))
+    in_val = in_val[order]
+    rows_val, rows_train = order[in_val], order[~in_val]
+    return X[rows_train], y[rows_train], X[rows_val], y[rows_val]
+
+
+# ---------------------------------------------------------------------------------------------
+# EarlyStopping: known mistakes, the more specific first
+
+
+EARLY_STOPPING.mistake("best epoch counted from 1", "best_epoch is the 0-based index of the update call that brought "
+                       "the best loss: the first call is epoch 0.")(_StopperEpochFromOne)
+
+
+EARLY_STOPPING.mistake("latest params kept instead of the best", "best_params is the copy taken at the best update; a "
+                       "copy taken at every update ends with the last epoch's weights, which are usually worse.")(
+    _StopperLatestParams)
+
+
+EARLY_STOPPING.mistake("params kept without copying its arrays", "best_params must not share arrays with params. "
+                       "Keeping params itself, or a shallow copy (a new dict, such as dict(params) or params.copy(), "
+                       "that holds the very same arrays), leaves best_params looking at the arrays that training goes "
+                       "on changing in place, so it ends with the latest weights, not the best ones: copy the arrays "
+                       "too (a deep copy), at the best update.")(_StopperKeepsReference)
+
+
+EARLY_STOPPING.mistake("patience count not reset on improvement", "patience counts consecutive updates without "
+                       "improvement: an improvement starts the count again from zero.")(_StopperWaitNotReset)
+
+
+EARLY_STOPPING.mistake("min_delta ignored", "a loss counts as an improvement only when it is lower than the best by "
+                       "more than min_delta; without it, tiny changes keep training going.")(_StopperIgnoresMinDelta)
+
+
+EARLY_STOPPING.mistake("a tie counts as an improvement", "an improvement is strictly lower than the best loss (minus "
+                       "min_delta); an equal loss is no progress and counts towards patience.")(_StopperTiesImprove)
+
+
+EARLY_STOPPING.mistake("min_delta added instead of subtracted", "the new loss must beat best_loss − min_delta, a bar "
+                       "below the best; best_loss + min_delta lets slightly worse losses count.")(
+    _StopperMinDeltaAdded)
+
+
+EARLY_STOPPING.mistake("stops one update late", "update returns True as soon as patience updates in a row brought no "
+                       "improvement, not after one more.")(_StopperOneLate)
+
+
+EARLY_STOPPING.mistake("epochs counted only on improvements", "best_epoch is the index of the update call, and every "
+                       "call counts, improvement or not.")(_StopperCountsImprovements)
+
+
+EARLY_STOPPING.alternative(_StopperCountsDown)
+
+
+EARLY_STOPPING.alternative(_StopperHandCopy)
+
+
+NOTEBOOK = Notebook("11_early_stopping", [TRAIN_VAL_SPLIT, EARLY_STOPPING])
 CHECKS = NOTEBOOK.checks

@@ -3,24 +3,18 @@
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from autograde_tests import limits
-from autograde_tests.core import (
-    Case,
-    Notebook,
-    Problem,
-    Step,
-    Verdict,
-    behaviour_problem,
-    call_student,
-    case_rng,
-    check_with,
-    describe,
-    seed_text,
-    timeout_problem,
-)
-from autograde_tests.mistakes import nb12 as catalogue
-from course_lib import capstone, datasets
+from autograde_tests.calling import call_student
+from autograde_tests.cases import Case, Step, case_rng, seed_text
+from autograde_tests.core import Exercise, Notebook, Verdict
+from autograde_tests.judging import Problem, behaviour_problem, timeout_problem
+from autograde_tests.messages import describe
+from course_lib import backprop, capstone, datasets, losses, network, optimizers
+from course_lib.early_stopping import EarlyStopping, train_val_split
+from course_lib.toolkit import Adam, BatchNorm, CosineDecay, Dense, Dropout, ReLU, Sequential, SoftmaxCrossEntropy, fit
+from course_lib.toolkit import predict as toolkit_predict
 
 SEED = 12
 
@@ -104,6 +98,19 @@ class SpiralCase:
 
 
 def _spiral_cases(hidden):
+    """train_spiral_classifier returns a predict that labels fresh spiral points, 95% of them right.
+
+    Each case trains fn once on make_two_spirals data with a given rng and calls the predict it returns
+    on fresh held-out sets, then on the first set again and on its first 7 points alone. Checked for
+    every case: the call behaves (no error, warning or stderr; X and y untouched; NumPy's global random
+    state left alone; rng drawn from); it returns a function; predict gives an (N,) array of integer
+    labels in {0, 1} for N points; the same points get the same labels on every call and however they are
+    batched; at least 0.95 of the points of each held-out set are labelled right (data seed 0 and two
+    held-out sets visible; one data seed and three held-out sets drawn from case_rng(12) hidden). Visible
+    too: a small run on 200 points, trained twice with the same seed, must predict the same labels. One
+    training may use TRAINING_CPU_FACTOR times the reference's CPU time (autograde_tests.limits).
+    hidden=True runs the hidden case only: in a grade cell the visible ones have just run.
+    """
     if not hidden:
         return [SpiralCase(data_seed=0, rng_seed=0, test_seeds=(1000, 1001)),
                 SpiralCase(data_seed=1, rng_seed=1, test_seeds=(1002,), n=100, test_n=50, min_accuracy=None,
@@ -318,24 +325,223 @@ def _inspect(fn, case):
     return Verdict(problem, symptom)
 
 
-def check_train_spiral_classifier(fn, hidden=False):
-    """train_spiral_classifier returns a predict that labels fresh spiral points, 95% of them right.
-
-    Each case trains fn once on make_two_spirals data with a given rng and calls the predict it returns
-    on fresh held-out sets, then on the first set again and on its first 7 points alone. Checked for
-    every case: the call behaves (no error, warning or stderr; X and y untouched; NumPy's global random
-    state left alone; rng drawn from); it returns a function; predict gives an (N,) array of integer
-    labels in {0, 1} for N points; the same points get the same labels on every call and however they are
-    batched; at least 0.95 of the points of each held-out set are labelled right (data seed 0 and two
-    held-out sets visible; one data seed and three held-out sets drawn from case_rng(12) hidden). Visible
-    too: a small run on 200 points, trained twice with the same seed, must predict the same labels. One
-    training may use TRAINING_CPU_FACTOR times the reference's CPU time (autograde_tests.limits).
-    hidden=True runs the hidden case only: in a grade cell the visible ones have just run.
-    """
-    check_with(fn, "train_spiral_classifier", _spiral_cases(hidden), _inspect, parameter_names=TRAIN_PARAMETERS)
+TRAIN_SPIRAL_CLASSIFIER = Exercise("train_spiral_classifier", capstone.train_spiral_classifier, _spiral_cases,
+                                   inspect=_inspect, parameter_names=TRAIN_PARAMETERS)
+check_train_spiral_classifier = TRAIN_SPIRAL_CLASSIFIER.check
 
 
-NOTEBOOK = Notebook("12_capstone_two_spirals", [
-    ("train_spiral_classifier", check_train_spiral_classifier, capstone.train_spiral_classifier),
-], catalogue)
+NEIGHBOURS = 5
+def _class_1_votes(X_train, y_train, X, neighbours=NEIGHBOURS):
+    """(N,) fraction of the `neighbours` nearest training points (N_train, 2) of each row of X (N, 2)
+    that are class 1."""
+    squared = np.sum((np.asarray(X)[:, None, :] - X_train[None, :, :]) ** 2, axis=2)
+    nearest = np.argpartition(squared, neighbours, axis=1)[:, :neighbours]
+    return np.mean(y_train[nearest], axis=1)
+
+
+def _voter(X, y, rng):
+    """The stand-in "trained" on (X, y): it draws its initial weights from rng like a network would."""
+    rng.standard_normal((2, 8))
+    return np.array(X, dtype=np.float64), np.array(y)
+
+
+def _labels_from(X, y, rng):
+    X_train, y_train = _voter(X, y, rng)
+
+    def predict(X_new):
+        return (_class_1_votes(X_train, y_train, X_new) > 0.5).astype(np.int64)
+
+    return predict
+
+
+# ---------------------------------------------------------------------------------------------
+# train_spiral_classifier: known mistakes, the more specific first
+
+
+@TRAIN_SPIRAL_CLASSIFIER.mistake("labels as floats", "predict gives 0.0 and 1.0: right values, but in a float array. "
+                                 "Labels are whole numbers, so the result needs an integer dtype.")
+def _float_labels(X, y, rng):
+    X_train, y_train = _voter(X, y, rng)
+
+    def predict(X_new):
+        return (_class_1_votes(X_train, y_train, X_new) > 0.5).astype(np.float64)
+
+    return predict
+
+
+@TRAIN_SPIRAL_CLASSIFIER.mistake("labels in a column", "a network with one output unit gives an (N, 1) column, "
+                                 "returned as it is instead of flattened to (N,).")
+def _column_of_labels(X, y, rng):
+    X_train, y_train = _voter(X, y, rng)
+
+    def predict(X_new):
+        return (_class_1_votes(X_train, y_train, X_new) > 0.5).astype(np.int64)[:, None]
+
+    return predict
+
+
+@TRAIN_SPIRAL_CLASSIFIER.mistake("probabilities instead of labels", "predict returns the probability of class 1 for "
+                                 "each point; the exercise asks for the class itself, 1 where that probability is "
+                                 "above one half.")
+def _probabilities(X, y, rng):
+    X_train, y_train = _voter(X, y, rng)
+
+    def predict(X_new):
+        return _class_1_votes(X_train, y_train, X_new)
+
+    return predict
+
+
+@TRAIN_SPIRAL_CLASSIFIER.mistake("predict ignores its input", "predict labels the training points it closed over "
+                                 "instead of the X it is called with (the inner function reads the outer X, not its "
+                                 "own argument).")
+def _ignores_its_input(X, y, rng):
+    X_train, y_train = _voter(X, y, rng)
+
+    def predict(X_new):
+        return (_class_1_votes(X_train, y_train, X) > 0.5).astype(np.int64)
+
+    return predict
+
+
+@TRAIN_SPIRAL_CLASSIFIER.mistake("classes swapped", "the boundary is right but every label is the other class: class "
+                                 "1 was given where the probability of class 1 is low, or the two outputs were read "
+                                 "in the wrong order.")
+def _classes_swapped(X, y, rng):
+    X_train, y_train = _voter(X, y, rng)
+
+    def predict(X_new):
+        return (_class_1_votes(X_train, y_train, X_new) < 0.5).astype(np.int64)
+
+    return predict
+
+
+@TRAIN_SPIRAL_CLASSIFIER.mistake("a linear model", "no hidden layer (or dense layers with no activation between them, "
+                                 "which compose to one linear map): one straight boundary cannot follow two "
+                                 "interleaved spirals, and gets about half the points right.")
+def _linear_model(X, y, rng, steps=200, lr=1.0):
+    w, b = 0.01 * rng.standard_normal(2), 0.0
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-(X @ w + b)))
+        w = w - lr * X.T @ (p - y) / len(y)
+        b = b - lr * np.mean(p - y)
+
+    def predict(X_new):
+        return (np.asarray(X_new) @ w + b > 0).astype(np.int64)
+
+    return predict
+
+
+@TRAIN_SPIRAL_CLASSIFIER.mistake("dropout left on when predicting", "predict runs the network in training mode, so "
+                                 "dropout still silences random units and the same point can get another label on the "
+                                 "next call.")
+def _dropout_when_predicting(X, y, rng, keep_prob=0.7, neighbours=9):
+    X_train, y_train = _voter(X, y, rng)
+
+    def predict(X_new):
+        squared = np.sum((np.asarray(X_new)[:, None, :] - X_train[None, :, :]) ** 2, axis=2)
+        nearest = np.argpartition(squared, neighbours, axis=1)[:, :neighbours]
+        kept = rng.random(nearest.shape) < keep_prob
+        votes = np.sum(y_train[nearest] * kept, axis=1) / np.maximum(kept.sum(axis=1), 1)
+        return (votes > 0.5).astype(np.int64)
+
+    return predict
+
+
+@TRAIN_SPIRAL_CLASSIFIER.mistake("batch statistics when predicting", "batch normalisation uses the mean and variance "
+                                 "of the points being predicted instead of its running statistics, so a point's label "
+                                 "depends on the other points in its batch.")
+def _batch_statistics_when_predicting(X, y, rng):
+    X_train, y_train = _voter(X, y, rng)
+    mean, std = X_train.mean(axis=0), X_train.std(axis=0)
+    normalised_train = (X_train - mean) / std
+
+    def predict(X_new):
+        X_new = np.asarray(X_new, dtype=np.float64)
+        normalised = (X_new - X_new.mean(axis=0)) / (X_new.std(axis=0) + 1e-5)
+        return (_class_1_votes(normalised_train, y_train, normalised) > 0.5).astype(np.int64)
+
+    return predict
+
+
+@TRAIN_SPIRAL_CLASSIFIER.mistake("a fixed seed instead of rng", "the function makes its own Generator with a fixed "
+                                 "seed and never draws from the rng it is given, so a grader's seed changes nothing.")
+def _fixed_seed_instead_of_rng(X, y, rng):
+    return _labels_from(X, y, np.random.default_rng(0))
+
+
+@TRAIN_SPIRAL_CLASSIFIER.mistake("a Generator without a seed instead of rng", "the function makes its own Generator "
+                                 "without a seed (np.random.default_rng()) and never draws from the rng it is given, "
+                                 "so every run trains another network and no seed can reproduce it.")
+def _unseeded_generator_instead_of_rng(X, y, rng):
+    """A Generator made without a seed: every training is another network. The stand-in shows it the way
+    a network would, by labelling one point in a hundred differently from one training to the next
+    (each point's label stays the same for one trained predict, however it is batched)."""
+    own = np.random.default_rng()
+    X_train, y_train = _voter(X, y, own)
+    key = own.random()
+
+    def predict(X_new):
+        X_new = np.asarray(X_new, dtype=np.float64)
+        labels = (_class_1_votes(X_train, y_train, X_new) > 0.5).astype(np.int64)
+        # One point in a hundred: few enough that accuracy stays above the bar, enough that two
+        # trainings' held-out labels differ.
+        flipped = np.mod(key * 1e4 + X_new @ np.array([1e3, 1e6]), 1.0) < 0.01
+        return np.where(flipped, 1 - labels, labels)
+
+    return predict
+
+
+@TRAIN_SPIRAL_CLASSIFIER.mistake("NumPy's global random state", "the shuffles or initial weights come from "
+                                 "np.random's global functions instead of rng, so the result depends on whatever ran "
+                                 "before.")
+def _global_random_state(X, y, rng):
+    order = np.random.permutation(len(X))
+    return _labels_from(np.asarray(X)[order], np.asarray(y)[order], rng)
+
+
+@TRAIN_SPIRAL_CLASSIFIER.alternative
+def _two_logits_with_cosine_decay(X, y, rng):
+    """Two softmax outputs instead of one sigmoid, a cosine schedule, narrower layers."""
+    X_train, y_train, X_val, y_val = train_val_split(X, y, 0.15, rng)
+    layers = []
+    for n_in, n_out in ((2, 96), (96, 96), (96, 48)):
+        layers += [Dense(n_in, n_out), BatchNorm(n_out), ReLU(), Dropout(0.95)]
+    model = Sequential([*layers, Dense(48, 2)], rng, dtype=np.float32)
+    loss = SoftmaxCrossEntropy()
+    fit(model, X_train, y_train, loss, Adam(lr=1e-2), rng, epochs=300, batch_size=96,
+        validation_data=(X_val, y_val), lr_schedule=CosineDecay(1e-2, 300, lr_min=1e-4),
+        early_stopping=EarlyStopping(patience=50), progress=False)
+    return lambda X_new: toolkit_predict(model, X_new, loss)
+
+
+@TRAIN_SPIRAL_CLASSIFIER.alternative
+def _full_batch_plain_network(X, y, rng, layer_sizes=(2, 64, 64, 64, 2), steps=1500, lr=0.01):
+    """No batch norm or dropout: a plain ReLU network, full batch, Adam with a step decay, keeping the
+    parameters of the best validation loss seen every 25 steps. One BLAS thread, as fit uses: on a busy
+    machine the default threads make these small products many times slower."""
+    X_train, y_train, X_val, y_val = train_val_split(X, y, 0.2, rng)
+    params = network.init_network(list(layer_sizes), rng)
+    state = {}
+    stopper = EarlyStopping(patience=8)
+    with threadpool_limits(1, user_api="blas"):
+        for step in range(steps):
+            scores, cache = network.mlp_forward(X_train, params)
+            dscores = backprop.softmax_cce_backward(losses.softmax(scores), y_train)
+            optimizers.adam_update(params, network.mlp_backward(dscores, cache, params), state,
+                                   lr=optimizers.step_decay(lr, 0.5, 500, step))
+            if step % 25 == 24:
+                val_scores, _ = network.mlp_forward(X_val, params)
+                if stopper.update(losses.categorical_cross_entropy(losses.softmax(val_scores), y_val), params):
+                    break
+    best = stopper.best_params
+
+    def predict(X_new):
+        scores, _ = network.mlp_forward(np.asarray(X_new, dtype=np.float64), best)
+        return np.argmax(scores, axis=1)
+
+    return predict
+
+
+NOTEBOOK = Notebook("12_capstone_two_spirals", [TRAIN_SPIRAL_CLASSIFIER])
 CHECKS = NOTEBOOK.checks

@@ -42,7 +42,7 @@ def assert_fails(check, fn, must_mention=(), hidden=True):
     assert message is not None, f"{getattr(fn, '__name__', fn)} should fail the check but passed"
     assert stderr == "", f"the check wrote to stderr: {stderr!r}"
     assert " failed on " in message.splitlines()[0], message
-    flowing = " ".join(message.split())  # messages wrap at core.MESSAGE_WIDTH: a phrase may span lines
+    flowing = " ".join(message.split())  # messages wrap at messages.MESSAGE_WIDTH: a phrase may span lines
     for phrase in must_mention:
         assert " ".join(phrase.split()) in flowing, f"expected {phrase!r} in the message:\n{message}"
     return message

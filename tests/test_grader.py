@@ -17,7 +17,7 @@ import textwrap
 import numpy as np
 import pytest
 
-from autograde_tests import core, registry
+from autograde_tests import messages, registry
 from tests.grader_testing import (
     REPO_ROOT,
     assert_every_bad_submission_fails,
@@ -230,8 +230,8 @@ def test_no_message_hands_over_the_references_code(notebook, exercise):
 @pytest.mark.parametrize(("notebook", "exercise"), _exercises())
 def test_messages_are_readable_in_validate_and_speak_of_the_exercise(notebook, exercise):
     for message in _messages(exercise):
-        too_wide = [line for line in message.splitlines() if len(line) > core.MESSAGE_WIDTH]
-        assert not too_wide, f"{exercise.name}: lines wider than {core.MESSAGE_WIDTH}:\n" + "\n".join(too_wide)
+        too_wide = [line for line in message.splitlines() if len(line) > messages.MESSAGE_WIDTH]
+        assert not too_wide, f"{exercise.name}: lines wider than {messages.MESSAGE_WIDTH}:\n" + "\n".join(too_wide)
         assert "contract" not in message.lower(), message
         assert "Traceback" not in message and str(REPO_ROOT) not in message, message
 

@@ -7,18 +7,11 @@ import warnings
 import numpy as np
 import pytest
 
-from autograde_tests import core, nb03
-from autograde_tests.core import (
-    Case,
-    CheckFailed,
-    Mistake,
-    Parts,
-    Step,
-    call_student,
-    check_cases,
-    check_everything,
-    passing_or_reference,
-)
+from autograde_tests import nb03
+from autograde_tests.calling import Outcome, call_student, same_value
+from autograde_tests.cases import Case, Shared, Step, case_rng, seed_text, set_grading_secret
+from autograde_tests.core import CheckFailed, Exercise, Mistake, check_everything, passing_or_reference
+from autograde_tests.judging import Parts, named_result
 from course_lib import activations
 from tests.grader_testing import assert_fails, assert_passes, bad_submissions, run_check
 
@@ -26,10 +19,9 @@ pytestmark = pytest.mark.nb03
 
 
 def _check(reference, cases, mistakes=(), name="f"):
-    def check(fn, hidden=False):
-        check_cases(fn, name, reference, cases, mistakes)
-
-    return check
+    exercise = Exercise(name, reference, lambda hidden: cases)
+    exercise.mistakes.extend(mistakes)
+    return exercise.check
 
 
 # ---------------------------------------------------------------------------------------------
@@ -62,7 +54,7 @@ def test_call_student_restores_numpys_global_random_state_and_says_it_was_used()
     before = np.random.get_state()
     outcome = call_student(lambda: np.random.randn(), Case(()), [])
     assert outcome.used_global_random
-    assert core.same_value(np.random.get_state(), before)
+    assert same_value(np.random.get_state(), before)
 
 
 def test_call_student_reads_a_generator_and_applies_steps():
@@ -85,7 +77,7 @@ def test_steps_can_share_an_object_that_changes_in_place_between_them():
             self.kept = params
 
     case = Case((), shared={"params": {"W": np.zeros(2)}}, steps=(
-        Step.call_method("keep", core.Shared("params")), Step.assign("params", "W", np.ones(2)), Step.read("kept")))
+        Step.call_method("keep", Shared("params")), Step.assign("params", "W", np.ones(2)), Step.read("kept")))
     outcome = call_student(Keeper, case, [])
     assert np.array_equal(outcome.value[2]["W"], np.ones(2))  # a reference sees the change; a copy would not
     assert np.array_equal(case.shared["params"]["W"], np.zeros(2))
@@ -94,7 +86,7 @@ def test_steps_can_share_an_object_that_changes_in_place_between_them():
 def test_call_student_hands_the_call_to_a_remote_function_when_there_is_one():
     class Remote:
         def call_student_remotely(self, case, names):
-            return core.Outcome(value=42)
+            return Outcome(value=42)
 
         def __call__(self, *args):
             raise AssertionError("a remote function is never called here")
@@ -118,7 +110,7 @@ def test_tuple_parts_are_compared_one_by_one_and_named():
 
 
 def test_a_part_that_holds_another_parts_result_is_said_to_be_misplaced():
-    reference = core.named_result(lambda a: {"W1": a * 2, "W2": a[:2] * 3}, "grads")
+    reference = named_result(lambda a: {"W1": a * 2, "W2": a[:2] * 3}, "grads")
     check = _check(reference, [Case((np.arange(6.0).reshape(3, 2),))], name="backward")
     message = assert_fails(check, lambda a: {"W1": a[:2] * 3, "W2": a * 2})
     assert 'grads["W1"]: got      what grads["W2"] should hold' in message
@@ -289,15 +281,15 @@ def test_large_arrays_are_summarised_in_messages():
 
 
 def test_a_grading_secret_changes_the_random_hidden_cases_and_hides_the_seed():
-    plain = core.case_rng(3).standard_normal(4)
-    core.set_grading_secret(123456789)
+    plain = case_rng(3).standard_normal(4)
+    set_grading_secret(123456789)
     try:
-        secret = core.case_rng(3).standard_normal(4)
-        assert core.seed_text(3) == "the grader's secret seed"
+        secret = case_rng(3).standard_normal(4)
+        assert seed_text(3) == "the grader's secret seed"
     finally:
-        core.set_grading_secret(None)
+        set_grading_secret(None)
     assert not np.allclose(plain, secret)
-    assert np.array_equal(core.case_rng(3).standard_normal(4), plain)
+    assert np.array_equal(case_rng(3).standard_normal(4), plain)
 
 
 def test_check_everything_summarises_without_raising(capsys):

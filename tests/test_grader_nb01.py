@@ -5,15 +5,14 @@ import numpy as np
 import pytest
 
 from autograde_tests import core, nb01
-from autograde_tests.mistakes.nb01 import MISTAKES
-from course_lib import neurons
+from autograde_tests.cases import Case
 from tests.grader_testing import assert_fails, assert_passes
 
 pytestmark = pytest.mark.nb01
 
 
 def test_failure_message_gives_case_got_expected_and_cause_in_order():
-    message = assert_fails(nb01.check_neuron_output, MISTAKES["neuron_output"][0].fn, hidden=False)
+    message = assert_fails(nb01.check_neuron_output, nb01.NEURON_OUTPUT.mistakes[0].fn, hidden=False)
     lines = message.splitlines()
     assert lines[0] == "neuron_output failed on inputs = [1.0, 2.0, 3.0], weights = [0.2, 0.8, -0.5],"
     assert lines[1] == "    bias = 2.0:"
@@ -30,9 +29,9 @@ def test_a_wrong_answer_outside_the_catalogue_gets_the_case_hint():
 
 def test_a_transposed_product_on_non_square_weights_fails_as_a_shape_error():
     # The visible square case names this mistake; here it must fail on its own on non-square weights.
-    cases = [core.Case((np.ones(3), np.ones((3, 2)), np.zeros(2)))]
+    cases = [Case((np.ones(3), np.ones((3, 2)), np.zeros(2)))]
     with pytest.raises(core.CheckFailed, match="raised   ValueError"):
-        core.check_cases(MISTAKES["layer_output"][0].fn, "layer_output", neurons.layer_output, cases)
+        nb01.LAYER_OUTPUT.judge(nb01.LAYER_OUTPUT.mistakes[0].fn, cases)
 
 
 def test_rounding_passes_the_visible_cases_but_not_the_hidden_ones():

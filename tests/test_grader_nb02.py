@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from autograde_tests import core, nb02
-from autograde_tests.mistakes.nb02 import MISTAKES
+from autograde_tests.calling import same_value
+from autograde_tests.cases import Case
 from course_lib import layers
 from tests.grader_testing import assert_fails, assert_passes, run_check
 
@@ -27,9 +28,9 @@ def test_failure_message_gives_case_got_expected_and_cause_in_order():
 
 def test_a_transposed_product_on_non_square_shapes_fails_as_a_shape_error():
     # The visible square case names this mistake; on its own, a non-square case must still fail it.
-    cases = [core.Case((np.ones((4, 2)), np.ones((2, 3)), np.zeros(3)))]
+    cases = [Case((np.ones((4, 2)), np.ones((2, 3)), np.zeros(3)))]
     with pytest.raises(core.CheckFailed, match="raised   ValueError"):
-        core.check_cases(MISTAKES["dense_forward"][0].fn, "dense_forward", layers.dense_forward, cases)
+        nb02.DENSE_FORWARD.judge(nb02.DENSE_FORWARD.mistakes[0].fn, cases)
 
 
 @pytest.mark.parametrize(
@@ -51,7 +52,7 @@ def test_hidden_cases_catch_what_visible_cases_miss(fn, phrase):
 
 
 def test_init_dense_message_gives_the_case_the_measured_std_the_target_and_the_mistake():
-    message = assert_fails(nb02.check_init_dense, MISTAKES["init_dense"][1].fn, hidden=False)
+    message = assert_fails(nb02.check_init_dense, nb02.NOTEBOOK.exercise("init_dense").mistakes[1].fn, hidden=False)
     assert message.splitlines() == [
         "init_dense failed on n_in = 250, n_out = 160, rng = np.random.default_rng(0),",
         '    scheme = "he":',
@@ -75,10 +76,10 @@ def test_a_wrong_spread_outside_the_catalogue_gets_the_likely_cause():
 def test_the_check_leaves_numpys_global_random_state_as_it_found_it():
     np.random.seed(1234)
     before = np.random.get_state()
-    global_state_user = next(m for m in MISTAKES["init_dense"] if m.name == "np.random instead of rng")
+    global_state_user = next(m for m in nb02.INIT_DENSE.mistakes if m.name == "np.random instead of rng")
     for fn in (layers.init_dense, global_state_user.fn):
         run_check(nb02.check_init_dense, fn)
-    assert core.same_value(np.random.get_state(), before)
+    assert same_value(np.random.get_state(), before)
 
 
 def test_a_student_who_reseeds_the_global_state_is_caught_too():

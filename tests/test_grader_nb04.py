@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 
 from autograde_tests import nb04
-from autograde_tests.mistakes.nb04 import MISTAKES
 from course_lib import losses
 from tests.grader_testing import assert_fails, assert_passes
 
@@ -13,7 +12,7 @@ pytestmark = pytest.mark.nb04
 
 
 def _mistake(function_name, mistake_name):
-    return next(m for m in MISTAKES[function_name] if m.name == mistake_name)
+    return next(m for m in nb04.NOTEBOOK.exercise(function_name).mistakes if m.name == mistake_name)
 
 
 def test_naive_softmax_is_shown_the_overflow_and_the_nan():

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from autograde_tests import nb05
-from autograde_tests.mistakes.nb05 import MISTAKES
 from course_lib import backprop, gradcheck
 from tests.grader_testing import assert_fails, assert_passes
 
@@ -14,7 +13,7 @@ pytestmark = pytest.mark.nb05
 
 
 def _mistake(function_name, mistake_name):
-    return next(m for m in MISTAKES[function_name] if m.name == mistake_name)
+    return next(m for m in nb05.NOTEBOOK.exercise(function_name).mistakes if m.name == mistake_name)
 
 
 def test_dense_backward_messages_name_the_part_that_differs():

@@ -5,7 +5,8 @@ limit, accuracy threshold, reproducibility, NumPy's global random state)."""
 import numpy as np
 import pytest
 
-from autograde_tests import core, limits, nb06
+from autograde_tests import limits, nb06
+from autograde_tests.calling import same_value
 from course_lib import training
 from tests.grader_testing import assert_fails, assert_passes, run_check
 
@@ -96,7 +97,7 @@ def test_the_check_leaves_numpys_global_random_state_as_it_found_it():
     global_random = next(m for m in nb06.NOTEBOOK.exercise("train_two_layer_net").mistakes
                          if m.name == "np.random instead of rng")
     run_check(nb06.check_train_two_layer_net, global_random.fn, hidden=False)
-    assert core.same_value(np.random.get_state(), before)
+    assert same_value(np.random.get_state(), before)
 
 
 HELPERS_WRONG_AND_GLOBAL_RANDOM = """

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from autograde_tests import nb08
-from autograde_tests.mistakes.nb08 import MISTAKES
 from course_lib import layers, network
 from tests.grader_testing import assert_fails, assert_passes
 
@@ -14,7 +13,7 @@ pytestmark = pytest.mark.nb08
 
 
 def _mistake(function_name, mistake_name):
-    return next(m for m in MISTAKES[function_name] if m.name == mistake_name)
+    return next(m for m in nb08.NOTEBOOK.exercise(function_name).mistakes if m.name == mistake_name)
 
 
 def test_init_network_names_the_layer_whose_spread_is_off():

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from autograde_tests import nb09
-from autograde_tests.mistakes.nb09 import MISTAKES
 from course_lib import regularization
 from tests.grader_testing import assert_fails, assert_passes
 
@@ -14,7 +13,7 @@ pytestmark = pytest.mark.nb09
 
 
 def _mistake(function_name, mistake_name):
-    return next(m for m in MISTAKES[function_name] if m.name == mistake_name)
+    return next(m for m in nb09.NOTEBOOK.exercise(function_name).mistakes if m.name == mistake_name)
 
 
 def test_dropout_mask_drawn_with_the_other_comparison_fails_on_the_kept_fraction():

@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from autograde_tests import nb10
-from autograde_tests.mistakes import nb10 as catalogue
 from autograde_tests.trusted.grading import grade_notebook
 from course_lib import batchnorm
 from tests.grader_testing import REPO_ROOT, assert_fails, assert_passes
@@ -84,7 +83,7 @@ def test_forward_hidden_cases_catch_an_eps_fixed_in_evaluation():
 
 
 def test_backward_is_judged_on_the_cache_of_the_forward_beside_it():
-    staged = next(alt for alt in catalogue.ALTERNATIVES["batchnorm_backward"] if alt.__globals__ is not vars(catalogue))
+    staged = next(alt for alt in nb10.BATCHNORM_BACKWARD.alternatives if alt.__globals__ is not vars(nb10))
     assert_passes(nb10.check_batchnorm_backward, staged)
     # The same backward beside the course's forward cannot read that cache, and fails on its own.
     alone = types.FunctionType(staged.__code__, {"np": np, "batchnorm_forward": batchnorm.batchnorm_forward})
@@ -92,7 +91,7 @@ def test_backward_is_judged_on_the_cache_of_the_forward_beside_it():
 
 
 def test_backward_beside_a_broken_forward_points_at_the_forward_and_names_no_mistake():
-    unbiased = next(m.fn for m in catalogue.MISTAKES["batchnorm_forward"] if m.name == "unbiased variance")
+    unbiased = next(m.fn for m in nb10.NOTEBOOK.exercise("batchnorm_forward").mistakes if m.name == "unbiased variance")
     backward = _in_notebook(unbiased, batchnorm.batchnorm_backward)
     message = assert_fails(nb10.check_batchnorm_backward, backward, hidden=False,
                            must_mention=["your batchnorm_forward, called on this case to make the cache:",

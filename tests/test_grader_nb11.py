@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 from autograde_tests import nb11
-from autograde_tests.mistakes import nb11 as catalogue
 from autograde_tests.trusted.grading import grade_notebook
 from course_lib import early_stopping
 from tests.grader_testing import REPO_ROOT, assert_fails, assert_passes
@@ -18,7 +17,7 @@ SOLUTION = REPO_ROOT / "solutions" / "11_early_stopping" / "11_early_stopping.ip
 
 
 def _mistake(function_name, mistake_name):
-    return next(m for m in catalogue.MISTAKES[function_name] if m.name == mistake_name)
+    return next(m for m in nb11.NOTEBOOK.exercise(function_name).mistakes if m.name == mistake_name)
 
 
 # ---------------------------------------------------------------------------------------------

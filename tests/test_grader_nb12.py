@@ -8,8 +8,8 @@ import time
 import numpy as np
 import pytest
 
-from autograde_tests import core, limits, nb12
-from autograde_tests.mistakes import nb12 as catalogue
+from autograde_tests import limits, nb12
+from autograde_tests.cases import set_grading_secret
 from course_lib import datasets
 from tests.grader_testing import assert_fails, assert_passes
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.nb12
 
 def _voting_classifier(X, y, rng):
     """A correct, instant classifier (the catalogue's stand-in) that draws from rng."""
-    return catalogue._labels_from(X, y, rng)
+    return nb12._labels_from(X, y, rng)
 
 
 def test_the_stand_in_classifier_passes_so_the_mistakes_differ_from_it_only_by_their_mistake():
@@ -90,17 +90,17 @@ def test_a_training_that_waits_is_stopped_on_the_clock_and_told_so(monkeypatch):
 
 
 def test_a_generator_made_without_a_seed_is_told_apart_from_a_fixed_seed():
-    message = assert_fails(nb12.check_train_spiral_classifier, catalogue._unseeded_generator_instead_of_rng,
+    message = assert_fails(nb12.check_train_spiral_classifier, nb12._unseeded_generator_instead_of_rng,
                            hidden=False, must_mention=["rng's state unchanged, and other held-out labels"])
     assert "a Generator without a seed instead of rng" in message and "a fixed seed" not in message
-    message = assert_fails(nb12.check_train_spiral_classifier, catalogue._fixed_seed_instead_of_rng,
+    message = assert_fails(nb12.check_train_spiral_classifier, nb12._fixed_seed_instead_of_rng,
                            hidden=False, must_mention=["rng's state unchanged: nothing was drawn from it"])
     assert "a fixed seed instead of rng" in message
 
 
 def test_probabilities_in_a_column_are_told_as_probabilities():
     def probabilities_in_a_column(X, y, rng):
-        return lambda X_new: catalogue._probabilities(X, y, rng)(X_new)[:, None]
+        return lambda X_new: nb12._probabilities(X, y, rng)(X_new)[:, None]
 
     assert_fails(nb12.check_train_spiral_classifier, probabilities_in_a_column, hidden=False,
                  must_mention=["got      shape (400, 1), floats from", "look like the network's probabilities"])
@@ -109,7 +109,7 @@ def test_probabilities_in_a_column_are_told_as_probabilities():
 def test_an_under_trained_network_is_told_first_that_it_has_not_learned():
     def barely_trained(X, y, rng):
         flipped = np.where(rng.random(len(y)) < 0.45, 1 - y, y)
-        return catalogue._labels_from(X, flipped, rng)
+        return nb12._labels_from(X, flipped, rng)
 
     message = assert_fails(nb12.check_train_spiral_classifier, barely_trained, hidden=False,
                            must_mention=["the network has not learned the spirals"])
@@ -152,7 +152,7 @@ def test_labels_other_than_0_and_1_are_refused():
 def test_a_classifier_that_learns_but_not_enough_gets_the_hint_and_no_mistakes_name():
     def noisy_training_labels(X, y, rng):
         flipped = np.where(rng.random(len(y)) < 0.3, 1 - y, y)
-        return catalogue._labels_from(X, flipped, rng)
+        return nb12._labels_from(X, flipped, rng)
 
     message = assert_fails(nb12.check_train_spiral_classifier, noisy_training_labels, hidden=False,
                            must_mention=["expected at least 0.95", "the network learns, but not enough"])
@@ -175,14 +175,14 @@ def test_a_second_training_with_the_same_seed_must_predict_the_same():
 
 def test_hidden_seeds_come_from_the_grading_secret():
     shipped = [(c.data_seed, c.rng_seed, c.test_seeds) for c in nb12._spiral_cases(hidden=True)]
-    core.set_grading_secret(424242)
+    set_grading_secret(424242)
     try:
         secret_cases = nb12._spiral_cases(hidden=True)
         assert all("the grader's secret seed" in c.label for c in secret_cases)
         assert [(c.data_seed, c.rng_seed, c.test_seeds) for c in secret_cases] != shipped
         assert_passes(nb12.check_train_spiral_classifier, _voting_classifier)
     finally:
-        core.set_grading_secret(None)
+        set_grading_secret(None)
     assert len(shipped) == 1 and len({shipped[0][0], *shipped[0][2]}) == 4
     assert [(c.data_seed, c.rng_seed, c.test_seeds) for c in nb12._spiral_cases(hidden=False)] == [
         (0, 0, (1000, 1001)), (1, 1, (1002,))]

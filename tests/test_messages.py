@@ -7,8 +7,10 @@ import re
 import numpy as np
 import pytest
 
-from autograde_tests import core, messages
-from autograde_tests.core import Case, Problem, check_cases
+from autograde_tests import messages
+from autograde_tests.cases import Case
+from autograde_tests.core import Exercise
+from autograde_tests.judging import Problem, named_result
 from tests.grader_testing import assert_fails
 
 pytestmark = pytest.mark.nb03
@@ -116,8 +118,8 @@ def test_keys_and_indices_are_written_as_in_code():
 
 
 def test_a_check_names_the_part_of_a_dict_result_by_the_exercises_name_for_it():
-    reference = core.named_result(lambda p: {k: v * 2 for k, v in p.items()}, "grads")
-    check = lambda fn, hidden=False: check_cases(fn, "f", reference, [Case(({"W1": np.ones((2, 2))},))])  # noqa: E731
+    reference = named_result(lambda p: {k: v * 2 for k, v in p.items()}, "grads")
+    check = Exercise("f", reference, lambda hidden: [Case(({"W1": np.ones((2, 2))},))]).check
     message = assert_fails(check, lambda p: {"W1": p["W1"] * 3})
     assert 'grads["W1"]: got      [[3.0, 3.0],' in message
     assert 'grads["W1"]: first difference at index (0, 0)' in message
@@ -139,7 +141,7 @@ def test_a_large_array_is_summarised_with_its_shape():
 def test_lines_fit_the_width_and_a_bracketed_value_is_never_split_when_it_fits():
     case = "outputs = [0.9, 0.5, 0.2, 0.7, 0.4, 0.6], y = [1, 1, 0, 1, 0, 0]"
     lines = messages.failure_message("accuracy", case, Problem("value", ("got      0.5",)), note="x").split("\n")
-    assert all(len(line) <= core.MESSAGE_WIDTH for line in lines)
+    assert all(len(line) <= messages.MESSAGE_WIDTH for line in lines)
     assert "y = [1, 1, 0, 1, 0, 0]:" in lines[1] or "y = [1, 1, 0, 1, 0, 0]:" in lines[0]
     assert not any(re.fullmatch(r"\s*[\d.\-]*\]+:?", line) for line in lines), lines
 
@@ -151,17 +153,16 @@ def test_inputs_that_take_several_lines_go_one_argument_per_line_after_the_heade
     lines = message.split("\n")
     assert lines[0] == "dense_backward failed on the inputs"
     assert lines[1].startswith("    X = [[") and lines[-2].endswith("lr = 0.1:")
-    assert all(len(line) <= core.MESSAGE_WIDTH for line in lines)
+    assert all(len(line) <= messages.MESSAGE_WIDTH for line in lines)
     # The first line that ends with ":" closes the inputs (tests/test_grader.py reads the case that way).
     assert next(line for line in lines if line.endswith(":")) == "    lr = 0.1:"
 
 
 def test_every_line_of_a_real_message_fits_and_rows_stay_aligned():
     reference = lambda X: X * 2  # noqa: E731
-    check = lambda fn, hidden=False: check_cases(fn, "double", reference, [  # noqa: E731
-        Case((np.arange(60.0).reshape(6, 10) / 3,))])
+    check = Exercise("double", reference, lambda hidden: [Case((np.arange(60.0).reshape(6, 10) / 3,))]).check
     message = assert_fails(check, lambda X: X * 2 + (X > 15))
-    assert all(len(line) <= core.MESSAGE_WIDTH for line in message.splitlines()), message
+    assert all(len(line) <= messages.MESSAGE_WIDTH for line in message.splitlines()), message
     got_rows, expected_rows = _rows(message, "got      "), _rows(message, "expected ")
     assert len(got_rows) == len(expected_rows) == 6
     assert [_columns(r) for r in got_rows[1:]] == [_columns(r) for r in expected_rows[1:]]

@@ -67,9 +67,9 @@ def test_redefining_a_helper_the_function_calls_judges_it_again():
          "    return training.train_two_layer_net(X, y, hidden_size, learning_rate, epochs, decay, rng)\n",
          namespace)
     fn = namespace["train_two_layer_net"]
-    key_before = core._verdict_key(fn, "train_two_layer_net", [], nb06.check_train_two_layer_net, [])
+    key_before = core._verdict_key(fn, nb06.TRAIN_TWO_LAYER_NET, [])
     exec("def sgd_update(params, grads, lr):\n    pass\n", namespace)
-    key_after = core._verdict_key(fn, "train_two_layer_net", [], nb06.check_train_two_layer_net, [])
+    key_after = core._verdict_key(fn, nb06.TRAIN_TWO_LAYER_NET, [])
     assert key_before[0] == key_after[0] and key_before[1] != key_after[1]
 
 
@@ -80,4 +80,4 @@ def test_a_function_in_the_graders_worker_is_never_judged_from_memory():
         def call_student_remotely(self, case, parameter_names):
             raise AssertionError("not called here")
 
-    assert core._verdict_key(Remote(), "relu", [], nb03.check_relu, []) is None
+    assert core._verdict_key(Remote(), nb03.RELU, []) is None

@@ -20,7 +20,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Float, Integer
 
-from autograde_tests import core, limits
+from autograde_tests import cases, limits
 from autograde_tests.trusted import grading, sandbox
 
 
@@ -155,12 +155,12 @@ class TrustedExecute(NbGraderPreprocessor):
                              help="A secret seed for the random hidden cases (students never see it).").tag(config=True)
 
     def preprocess(self, nb, resources):
-        core.set_grading_secret(self.grading_secret)
+        cases.set_grading_secret(self.grading_secret)
         try:
             graded = grading.grade_notebook(nb, cwd=resources.get("metadata", {}).get("path") or ".",
                                             cell_cpu_seconds=self.timeout)
         finally:
-            core.set_grading_secret(None)
+            cases.set_grading_secret(None)
         lost = [f"cell {i} {run.lost}" for i, run in sorted(graded.runs.items()) if run.lost]
         record = nb.metadata.setdefault("autograde_tests", {})
         record["verdicts"] = {str(i): {"passed": v.passed, "exercises": list(v.exercises)}

@@ -19,7 +19,7 @@ import sys
 import time
 from dataclasses import dataclass, field, replace
 
-from autograde_tests import core, limits
+from autograde_tests import calling, limits
 from autograde_tests.trusted import codec, sandbox
 
 
@@ -209,14 +209,14 @@ class Session:
 
 
 class RemoteFunction:
-    """A student's function living in a Session's worker. core.call_student calls it through
+    """A student's function living in a Session's worker. calling.call_student calls it through
     `call_student_remotely`; it is never called here."""
 
     def __init__(self, session, name, reference=None):
         self.session, self.__name__, self.reference = session, name, reference
 
     def __call__(self, *args, **kwargs):
-        raise RuntimeError("a RemoteFunction runs in the student's worker, through core.call_student")
+        raise RuntimeError("a RemoteFunction runs in the student's worker, through calling.call_student")
 
     def __repr__(self):
         return f"<your function {self.__name__}>"
@@ -231,14 +231,14 @@ class RemoteFunction:
         except WorkerLost as lost:
             if lost.timed_out:
                 self.session.timed_out.append(f"a call of {self.__name__} did not answer and was stopped")
-                return core.Outcome(timed_out="wall", wall_seconds=case.budget.grader_seconds)
-            return core.Outcome(error_type="ProcessEnded",
+                return calling.Outcome(timed_out="wall", wall_seconds=case.budget.grader_seconds)
+            return calling.Outcome(error_type="ProcessEnded",
                                 error_message="the Python process running your code ended during the call "
                                               "(os._exit, a crash, or running out of memory)")
-        fields = {k: v for k, v in fields.items() if k in core.Outcome.__dataclass_fields__}
+        fields = {k: v for k, v in fields.items() if k in calling.Outcome.__dataclass_fields__}
         for name in ("warnings", "mutated", "generators_used"):
             fields[name] = tuple(fields.get(name, ()))
-        outcome = core.Outcome(**fields)
+        outcome = calling.Outcome(**fields)
         self.session.work[self.__name__] = self.session.work.get(self.__name__, 0.0) + outcome.cpu_seconds
         if outcome.timed_out in ("idle", "wall"):
             self.session.timed_out.append(f"a call of {self.__name__} was stopped after "

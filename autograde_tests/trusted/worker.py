@@ -9,7 +9,7 @@ Requests: ("run", source, limits.Budget) executes a cell in an IPython shell, st
 runs past its time limits (like Jupyter's interrupt: what the cell defined before stays); ("lookup",
 name) says whether a name is a function; ("names", name) lists the global names a function refers to;
 ("call", name, case, parameter names, (module, qualname) of the reference being graded) calls the
-student's function through core.call_student and returns the Outcome as data.
+student's function through calling.call_student and returns the Outcome as data.
 """
 
 import base64
@@ -42,14 +42,14 @@ def _reference(location):
     return getattr(importlib.import_module(module), name)
 
 
-def _watched_call(core, fn, case, names, reference):
-    """core.call_student, with a profile hook that notices whether the reference's code ran.
+def _watched_call(calling, fn, case, names, reference):
+    """calling.call_student, with a profile hook that notices whether the reference's code ran.
 
     The code is recognised by file, line and name, so a reloaded copy of the module counts too.
     """
     code = getattr(reference, "__code__", None)
     if code is None:
-        return core.call_student(fn, case, names)
+        return calling.call_student(fn, case, names)
     target = (code.co_filename, code.co_firstlineno, code.co_name)
     seen = []
 
@@ -62,7 +62,7 @@ def _watched_call(core, fn, case, names, reference):
     previous = sys.getprofile()
     sys.setprofile(profile)
     try:
-        outcome = core.call_student(fn, case, names)
+        outcome = calling.call_student(fn, case, names)
     finally:
         removed = sys.getprofile() is not profile
         sys.setprofile(previous)
@@ -98,7 +98,7 @@ def main():
     from IPython.core.interactiveshell import InteractiveShell
     from threadpoolctl import threadpool_limits
 
-    from autograde_tests import core, limits
+    from autograde_tests import calling, limits
     from autograde_tests.trusted import codec
 
     threadpool_limits(1)
@@ -111,14 +111,14 @@ def main():
         if op == "run":
             answer = _run_cell(shell, request[1], request[2], limits)
         elif op == "lookup":
-            value = namespace.get(request[1], core)
-            answer = {"function": callable(value) and value is not core,
-                      "value": None if value is core else (value if not callable(value) else None)}
+            value = namespace.get(request[1], calling)
+            answer = {"function": callable(value) and value is not calling,
+                      "value": None if value is calling else (value if not callable(value) else None)}
         elif op == "names":
-            answer = sorted(core._referenced_names(namespace[request[1]]))
+            answer = sorted(calling.referenced_names(namespace[request[1]]))
         elif op == "call":
             _, name, case, names, reference = request
-            outcome = _watched_call(core, namespace[name], case, names, _reference(reference))
+            outcome = _watched_call(calling, namespace[name], case, names, _reference(reference))
             answer = dataclasses.asdict(outcome)
         else:
             answer = {"unknown request": op}
