@@ -1,5 +1,6 @@
 """Checks for notebook 10: batch normalisation forward (with its running statistics) and backward."""
 
+import functools
 import types
 from dataclasses import dataclass, field, replace
 
@@ -214,7 +215,6 @@ class BackwardCase:
     forward_kwargs: tuple = ()
     label: str = ""
     hint: str = ""
-    time_limit = None
 
     def forward_case(self):
         kwargs = {"training": self.training, **dict(self.forward_kwargs)}
@@ -303,8 +303,9 @@ BATCHNORM_BACKWARD = Exercise("batchnorm_backward", batchnorm.batchnorm_backward
 check_batchnorm_backward = BATCHNORM_BACKWARD.check
 
 
-def _running(bn_state, mean, var, momentum, keep="running", towards="batch"):
-    """In-place update of the running statistics, with the weights given to the old value and the batch."""
+def _running(bn_state, Z, mean, var, momentum, keep="running"):
+    """In-place update of the running statistics, with the weights given to the old value and the batch
+    (Z is unused: `_forward`'s stores all take it)."""
     bn_state.setdefault("running_mean", np.zeros_like(mean))
     bn_state.setdefault("running_var", np.ones_like(var))
     old_weight = 1 - momentum if keep == "running" else momentum
@@ -312,10 +313,60 @@ def _running(bn_state, mean, var, momentum, keep="running", towards="batch"):
     bn_state["running_var"][...] = old_weight * bn_state["running_var"] + (1 - old_weight) * var
 
 
-def _normalise(Z, mean, var, gamma, beta, eps, training):
-    inv_std = 1 / np.sqrt(var + eps)
+def _stored_as_new_arrays(bn_state, Z, mean, var, momentum):
+    bn_state["running_mean"] = (1 - momentum) * bn_state.get("running_mean", 0.0) + momentum * mean
+    bn_state["running_var"] = (1 - momentum) * bn_state.get("running_var", 1.0) + momentum * var
+
+
+def _normalise(Z, mean, var, gamma, beta, eps, training, std=lambda var, eps: np.sqrt(var + eps)):
+    inv_std = 1 / std(var, eps)
     Z_hat = (Z - mean) * inv_std
     return gamma * Z_hat + beta, (Z_hat, gamma, inv_std, training)
+
+
+def _forward(statistics=lambda Z: (Z.mean(axis=0), Z.var(axis=0)), store=_running, in_eval="running",
+             normalise=_normalise):
+    """A batch-norm forward with one thing done wrong: statistics(Z) gives the batch's (mean, var) in
+    training; store(bn_state, Z, mean, var, momentum) updates the running ones; in evaluation
+    (`in_eval`) it normalises with the "running" statistics, or with them and then updates them
+    ("updated"), or with the batch's ("batch"), or does what training does ("training")."""
+
+    def batchnorm_forward(Z, gamma, beta, bn_state, training=True, momentum=0.1, eps=1e-5):
+        if not training and in_eval in ("running", "updated"):
+            result = normalise(Z, bn_state["running_mean"], bn_state["running_var"], gamma, beta, eps, False)
+            if in_eval == "updated":
+                store(bn_state, Z, *statistics(Z), momentum)
+            return result
+        mean, var = statistics(Z)
+        if training or in_eval == "training":
+            store(bn_state, Z, mean, var, momentum)
+        return normalise(Z, mean, var, gamma, beta, eps, training or in_eval == "training")
+
+    return batchnorm_forward
+
+
+def _full_dZ(dout, Z_hat, gamma, inv_std):
+    N = len(dout)
+    return gamma * inv_std / N * (N * dout - dout.sum(axis=0) - Z_hat * np.sum(dout * Z_hat, axis=0))
+
+
+def _scaled_dZ(dout, Z_hat, gamma, inv_std):
+    return dout * gamma * inv_std
+
+
+def _backward(training_dZ=_full_dZ, eval_dZ=_scaled_dZ, reduce=np.sum, axis=0, swapped=False):
+    """A batch-norm backward on the cache of `_normalise`, with one thing done wrong: dZ from
+    training_dZ or eval_dZ(dout, Z_hat, gamma, inv_std), dgamma and dbeta reduced with `reduce` over
+    `axis`, and (`swapped`) returned in the wrong order."""
+
+    def batchnorm_backward(dout, cache):
+        Z_hat, gamma, inv_std, training = cache
+        dgamma, dbeta = reduce(dout * Z_hat, axis=axis), reduce(dout, axis=axis)
+        dZ = (training_dZ if training else eval_dZ)(dout, Z_hat, gamma, inv_std)
+        return (dZ, dbeta, dgamma) if swapped else (dZ, dgamma, dbeta)
+
+    return batchnorm_backward
+
 
 
 def _backward_staged(dout, cache):
@@ -351,115 +402,64 @@ def _as_notebook(forward, backward):
                            "samples in the batch, not by N − 1: the batch is normalised with its own statistics, not "
                            "an estimate of a population's.")
 def _forward_unbiased(Z, gamma, beta, bn_state, training=True, momentum=0.1, eps=1e-5):
+    # A plain function, not one of _forward's: the grader's tests rebuild it from its code alone.
     if not training:
         return _normalise(Z, bn_state["running_mean"], bn_state["running_var"], gamma, beta, eps, False)
     mean, var = Z.mean(axis=0), Z.var(axis=0, ddof=1)
-    _running(bn_state, mean, var, momentum)
+    _running(bn_state, Z, mean, var, momentum)
     return _normalise(Z, mean, var, gamma, beta, eps, True)
 
 
-@BATCHNORM_FORWARD.mistake("statistics over the features", "batch norm normalises each feature (a column) with its "
-                           "mean and variance over the samples of the batch, axis 0; statistics over axis 1 mix the "
-                           "different features of one sample, which is what layer norm does.")
-def _forward_over_features(Z, gamma, beta, bn_state, training=True, momentum=0.1, eps=1e-5):
-    if not training:
-        return _normalise(Z, bn_state["running_mean"], bn_state["running_var"], gamma, beta, eps, False)
-    mean, var = Z.mean(axis=1, keepdims=True), Z.var(axis=1, keepdims=True)
-    bn_state["running_mean"] = (1 - momentum) * bn_state.get("running_mean", 0.0) + momentum * mean
-    bn_state["running_var"] = (1 - momentum) * bn_state.get("running_var", 1.0) + momentum * var
-    return _normalise(Z, mean, var, gamma, beta, eps, True)
+BATCHNORM_FORWARD.mistake("statistics over the features", "batch norm normalises each feature (a column) with its "
+                          "mean and variance over the samples of the batch, axis 0; statistics over axis 1 mix the "
+                          "different features of one sample, which is what layer norm does.")(
+    _forward(statistics=lambda Z: (Z.mean(axis=1, keepdims=True), Z.var(axis=1, keepdims=True)),
+             store=_stored_as_new_arrays))
 
 
-@BATCHNORM_FORWARD.mistake("running variance unbiased", "the exercise keeps the biased batch variance (divided by N) "
-                           "in the running average too; some libraries store the N − 1 estimate there, this exercise "
-                           "does not.")
-def _forward_running_var_unbiased(Z, gamma, beta, bn_state, training=True, momentum=0.1, eps=1e-5):
-    if not training:
-        return _normalise(Z, bn_state["running_mean"], bn_state["running_var"], gamma, beta, eps, False)
-    mean, var = Z.mean(axis=0), Z.var(axis=0)
-    _running(bn_state, mean, Z.var(axis=0, ddof=1), momentum)
-    return _normalise(Z, mean, var, gamma, beta, eps, True)
+BATCHNORM_FORWARD.mistake("running variance unbiased", "the exercise keeps the biased batch variance (divided by N) "
+                          "in the running average too; some libraries store the N − 1 estimate there, this exercise "
+                          "does not.")(
+    _forward(store=lambda state, Z, mean, var, momentum: _running(state, Z, mean, Z.var(axis=0, ddof=1), momentum)))
 
 
-@BATCHNORM_FORWARD.mistake("running statistics not stored", "the new running averages are computed but never written "
-                           "into the caller's bn_state, so the next call (and evaluation) still sees the old ones: "
-                           "change the caller's arrays, or store the new ones under its keys.")
-def _forward_not_stored(Z, gamma, beta, bn_state, training=True, momentum=0.1, eps=1e-5):
-    if not training:
-        return _normalise(Z, bn_state["running_mean"], bn_state["running_var"], gamma, beta, eps, False)
-    mean, var = Z.mean(axis=0), Z.var(axis=0)
-    running_mean = bn_state.get("running_mean", np.zeros_like(mean))
-    running_var = bn_state.get("running_var", np.ones_like(var))
-    running_mean = (1 - momentum) * running_mean + momentum * mean  # noqa: F841 -- the mistake: never stored
-    running_var = (1 - momentum) * running_var + momentum * var  # noqa: F841
-    return _normalise(Z, mean, var, gamma, beta, eps, True)
+BATCHNORM_FORWARD.mistake("running statistics not stored", "the new running averages are computed but never written "
+                          "into the caller's bn_state, so the next call (and evaluation) still sees the old ones: "
+                          "change the caller's arrays, or store the new ones under its keys.")(
+    _forward(store=lambda bn_state, Z, mean, var, momentum: None))
 
 
-@BATCHNORM_FORWARD.mistake("running statistics updated in evaluation", "in evaluation bn_state is only read: updating "
-                           "it there lets test batches drift the statistics the model was trained with.")
-def _forward_updates_in_eval(Z, gamma, beta, bn_state, training=True, momentum=0.1, eps=1e-5):
-    mean, var = Z.mean(axis=0), Z.var(axis=0)
-    if not training:
-        used = _normalise(Z, bn_state["running_mean"].copy(), bn_state["running_var"].copy(), gamma, beta, eps,
-                          False)
-        _running(bn_state, mean, var, momentum)
-        return used
-    _running(bn_state, mean, var, momentum)
-    return _normalise(Z, mean, var, gamma, beta, eps, True)
+BATCHNORM_FORWARD.mistake("running statistics updated in evaluation", "in evaluation bn_state is only read: updating "
+                          "it there lets test batches drift the statistics the model was trained with.")(
+    _forward(in_eval="updated"))
 
 
-@BATCHNORM_FORWARD.mistake("batch statistics in evaluation", "in evaluation each sample must be normalised with the "
-                           "running statistics; the batch's own mean and variance make one sample's prediction depend "
-                           "on the other samples it happens to be evaluated with.")
-def _forward_eval_batch_statistics(Z, gamma, beta, bn_state, training=True, momentum=0.1, eps=1e-5):
-    mean, var = Z.mean(axis=0), Z.var(axis=0)
-    if training:
-        _running(bn_state, mean, var, momentum)
-    return _normalise(Z, mean, var, gamma, beta, eps, training)
+BATCHNORM_FORWARD.mistake("batch statistics in evaluation", "in evaluation each sample must be normalised with the "
+                          "running statistics; the batch's own mean and variance make one sample's prediction depend "
+                          "on the other samples it happens to be evaluated with.")(
+    _forward(in_eval="batch"))
 
 
-@BATCHNORM_FORWARD.mistake("training flag ignored", "with training=False the running statistics are used and left "
-                           "unchanged; this normalises with the batch and updates bn_state in both modes.")
-def _forward_training_ignored(Z, gamma, beta, bn_state, training=True, momentum=0.1, eps=1e-5):
-    mean, var = Z.mean(axis=0), Z.var(axis=0)
-    _running(bn_state, mean, var, momentum)
-    return _normalise(Z, mean, var, gamma, beta, eps, True)
+BATCHNORM_FORWARD.mistake("training flag ignored", "with training=False the running statistics are used and left "
+                          "unchanged; this normalises with the batch and updates bn_state in both modes.")(
+    _forward(in_eval="training"))
 
 
-@BATCHNORM_FORWARD.mistake("momentum the wrong way round", "momentum is the weight of the new batch: the running "
-                           "value keeps 1 − momentum of itself and takes momentum of the batch's. Swapped, the "
-                           "running statistics barely move away from the newest batch.")
-def _forward_momentum_swapped(Z, gamma, beta, bn_state, training=True, momentum=0.1, eps=1e-5):
-    if not training:
-        return _normalise(Z, bn_state["running_mean"], bn_state["running_var"], gamma, beta, eps, False)
-    mean, var = Z.mean(axis=0), Z.var(axis=0)
-    _running(bn_state, mean, var, momentum, keep="momentum")
-    return _normalise(Z, mean, var, gamma, beta, eps, True)
+BATCHNORM_FORWARD.mistake("momentum the wrong way round", "momentum is the weight of the new batch: the running "
+                          "value keeps 1 − momentum of itself and takes momentum of the batch's. Swapped, the "
+                          "running statistics barely move away from the newest batch.")(
+    _forward(store=functools.partial(_running, keep="momentum")))
 
 
-@BATCHNORM_FORWARD.mistake("eps outside the square root", "eps is added to the variance, inside the square root; "
-                           "adding it to the standard deviation, outside the root, gives a different scale, far "
-                           "different for a feature that barely varies.")
-def _forward_eps_outside(Z, gamma, beta, bn_state, training=True, momentum=0.1, eps=1e-5):
-    if training:
-        mean, var = Z.mean(axis=0), Z.var(axis=0)
-        _running(bn_state, mean, var, momentum)
-    else:
-        mean, var = bn_state["running_mean"], bn_state["running_var"]
-    inv_std = 1 / (np.sqrt(var) + eps)
-    Z_hat = (Z - mean) * inv_std
-    return gamma * Z_hat + beta, (Z_hat, gamma, inv_std, training)
+BATCHNORM_FORWARD.mistake("eps outside the square root", "eps is added to the variance, inside the square root; "
+                          "adding it to the standard deviation, outside the root, gives a different scale, far "
+                          "different for a feature that barely varies.")(
+    _forward(normalise=functools.partial(_normalise, std=lambda var, eps: np.sqrt(var) + eps)))
 
 
-@BATCHNORM_FORWARD.mistake("gamma and beta swapped", "gamma is the scale and beta the shift: the normalised values "
-                           "are multiplied by gamma first, and beta is added after.")
-def _forward_gamma_beta_swapped(Z, gamma, beta, bn_state, training=True, momentum=0.1, eps=1e-5):
-    if training:
-        mean, var = Z.mean(axis=0), Z.var(axis=0)
-        _running(bn_state, mean, var, momentum)
-    else:
-        mean, var = bn_state["running_mean"], bn_state["running_var"]
-    return _normalise(Z, mean, var, beta, gamma, eps, training)
+BATCHNORM_FORWARD.mistake("gamma and beta swapped", "gamma is the scale and beta the shift: the normalised values "
+                          "are multiplied by gamma first, and beta is added after.")(
+    _forward(normalise=lambda Z, mean, var, gamma, beta, *rest: _normalise(Z, mean, var, beta, gamma, *rest)))
 
 
 @BATCHNORM_FORWARD.alternative
@@ -500,73 +500,47 @@ def _forward_staged(Z, gamma, beta, bn_state, training=True, momentum=0.1, eps=1
 # batchnorm_backward: known mistakes, the more specific first
 
 
-@BATCHNORM_BACKWARD.mistake("dgamma and dbeta summed over the wrong axis", "gamma and beta have one entry per "
-                            "feature, and each was used by every sample: their gradients sum over the batch (axis 0), "
-                            "giving shape (D,).")
-def _backward_sums_wrong_axis(dout, cache):
-    Z_hat, gamma, inv_std, training = cache
-    dgamma, dbeta = np.sum(dout * Z_hat, axis=1), dout.sum(axis=1)
-    N = len(dout)
-    dZ = gamma * inv_std / N * (N * dout - dout.sum(axis=0) - Z_hat * np.sum(dout * Z_hat, axis=0))
-    return (dZ if training else dout * gamma * inv_std), dgamma, dbeta
+BATCHNORM_BACKWARD.mistake("dgamma and dbeta summed over the wrong axis", "gamma and beta have one entry per "
+                           "feature, and each was used by every sample: their gradients sum over the batch (axis 0), "
+                           "giving shape (D,).")(
+    _backward(axis=1))
 
 
-@BATCHNORM_BACKWARD.mistake("batch statistics treated as constants", "in training the mean and the variance are "
-                            "computed from Z, so every entry of Z also moves them: the gradient has two more parts, "
-                            "one through the mean and one through the variance (the batch sums of dout and of dout · "
-                            "Z_hat).")
-def _backward_statistics_constant(dout, cache):
-    Z_hat, gamma, inv_std, training = cache
-    return dout * gamma * inv_std, np.sum(dout * Z_hat, axis=0), dout.sum(axis=0)
+BATCHNORM_BACKWARD.mistake("batch statistics treated as constants", "in training the mean and the variance are "
+                           "computed from Z, so every entry of Z also moves them: the gradient has two more parts, "
+                           "one through the mean and one through the variance (the batch sums of dout and of dout · "
+                           "Z_hat).")(
+    _backward(training_dZ=_scaled_dZ))
 
 
-@BATCHNORM_BACKWARD.mistake("variance path left out", "the mean's path (subtracting the batch mean of the gradient) "
-                            "is there, but the variance also depends on every row: its path subtracts Z_hat times the "
-                            "batch mean of dout · Z_hat.")
-def _backward_mean_path_only(dout, cache):
-    Z_hat, gamma, inv_std, training = cache
-    dZ = gamma * inv_std * (dout - dout.mean(axis=0)) if training else dout * gamma * inv_std
-    return dZ, np.sum(dout * Z_hat, axis=0), dout.sum(axis=0)
+BATCHNORM_BACKWARD.mistake("variance path left out", "the mean's path (subtracting the batch mean of the gradient) "
+                           "is there, but the variance also depends on every row: its path subtracts Z_hat times the "
+                           "batch mean of dout · Z_hat.")(
+    _backward(training_dZ=lambda dout, Z_hat, gamma, inv_std: gamma * inv_std * (dout - dout.mean(axis=0))))
 
 
-@BATCHNORM_BACKWARD.mistake("gamma left out of dZ", "out = gamma · Z_hat + beta, so the gradient reaching Z_hat is "
-                            "dout · gamma before it goes back through the normalisation.")
-def _backward_without_gamma(dout, cache):
-    Z_hat, gamma, inv_std, training = cache
-    dgamma, dbeta = np.sum(dout * Z_hat, axis=0), dout.sum(axis=0)
-    N = len(dout)
-    dZ = inv_std / N * (N * dout - dbeta - Z_hat * dgamma) if training else dout * inv_std
-    return dZ, dgamma, dbeta
+BATCHNORM_BACKWARD.mistake("gamma left out of dZ", "out = gamma · Z_hat + beta, so the gradient reaching Z_hat is "
+                           "dout · gamma before it goes back through the normalisation.")(
+    _backward(training_dZ=lambda dout, Z_hat, gamma, inv_std: _full_dZ(dout, Z_hat, 1.0, inv_std),
+              eval_dZ=lambda dout, Z_hat, gamma, inv_std: dout * inv_std))
 
 
-@BATCHNORM_BACKWARD.mistake("dgamma and dbeta averaged", "the loss's gradient dout already carries 1/N: dgamma and "
-                            "dbeta are sums over the batch, not means.")
-def _backward_parameter_grads_averaged(dout, cache):
-    Z_hat, gamma, inv_std, training = cache
-    dgamma, dbeta = np.mean(dout * Z_hat, axis=0), dout.mean(axis=0)
-    dZ = gamma * inv_std * (dout - dbeta - Z_hat * dgamma) if training else dout * gamma * inv_std
-    return dZ, dgamma, dbeta
+BATCHNORM_BACKWARD.mistake("dgamma and dbeta averaged", "the loss's gradient dout already carries 1/N: dgamma and "
+                           "dbeta are sums over the batch, not means.")(
+    _backward(training_dZ=lambda dout, Z_hat, gamma, inv_std: gamma * inv_std * (
+        dout - dout.mean(axis=0) - Z_hat * np.mean(dout * Z_hat, axis=0)), reduce=np.mean))
 
 
-@BATCHNORM_BACKWARD.mistake("training formula in evaluation", "in evaluation the running statistics are constants "
-                            "that do not depend on Z, so no gradient flows through a batch mean or variance: the "
-                            "batch sums belong to training. What remains is the gradient of a fixed scale per "
-                            "feature.")
-def _backward_training_formula_in_eval(dout, cache):
-    Z_hat, gamma, inv_std, _ = cache
-    dgamma, dbeta = np.sum(dout * Z_hat, axis=0), dout.sum(axis=0)
-    N = len(dout)
-    return gamma * inv_std / N * (N * dout - dbeta - Z_hat * dgamma), dgamma, dbeta
+BATCHNORM_BACKWARD.mistake("training formula in evaluation", "in evaluation the running statistics are constants "
+                           "that do not depend on Z, so no gradient flows through a batch mean or variance: the "
+                           "batch sums belong to training. What remains is the gradient of a fixed scale per "
+                           "feature.")(
+    _backward(eval_dZ=_full_dZ))
 
 
-@BATCHNORM_BACKWARD.mistake("dgamma and dbeta in the wrong order", "the exercise returns (dZ, dgamma, dbeta), in that "
-                            "order.")
-def _backward_order(dout, cache):
-    Z_hat, gamma, inv_std, training = cache
-    dgamma, dbeta = np.sum(dout * Z_hat, axis=0), dout.sum(axis=0)
-    N = len(dout)
-    dZ = gamma * inv_std / N * (N * dout - dbeta - Z_hat * dgamma) if training else dout * gamma * inv_std
-    return dZ, dbeta, dgamma
+BATCHNORM_BACKWARD.mistake("dgamma and dbeta in the wrong order", "the exercise returns (dZ, dgamma, dbeta), in that "
+                           "order.")(
+    _backward(swapped=True))
 
 
 @BATCHNORM_BACKWARD.alternative
