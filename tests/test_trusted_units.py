@@ -142,6 +142,24 @@ def test_a_call_that_loops_sleeps_or_exits_fails_its_check_with_the_reason_and_t
         session.close()
 
 
+def test_a_cell_that_replaces_the_graders_functions_in_its_process_changes_no_verdict():
+    patches = ("import autograde_tests.calling, autograde_tests.limits, autograde_tests.trusted.codec\n"
+               "autograde_tests.calling.call_student = lambda *a, **k: None\n"
+               "autograde_tests.limits.enforced = None\n"
+               "autograde_tests.trusted.codec.dumps = lambda value: 'not an answer'\n")
+    cells = [(0, "import numpy as np\ndef relu(z):\n    return np.maximum(z, 0)"),
+             (1, patches + "def step(z):\n    return np.where(z > 0, 1.0, 0.0)")]
+    session = Session(cells)
+    try:
+        runs = session.run_until(2)
+        assert runs[1].error is None and not runs[1].lost
+        assert_passes(nb03.check_relu, session.student_function("relu"))
+        assert_fails(nb03.check_step, session.student_function("step"), hidden=False,
+                     must_mention=["Known mistake, strict inequality:"])
+    finally:
+        session.close()
+
+
 def test_a_name_that_is_not_a_function_gets_the_usual_verdict():
     session = Session([(0, "relu = 5")])
     try:

@@ -1,9 +1,11 @@
 """The process that runs one student's notebook cells for the grader: `python -m autograde_tests.trusted.worker`.
 
-It reads requests from stdin (one base64 pickle per line, written by the grader, which this process
-trusts) and answers on stdout with one line of codec JSON each (which the grader decodes without
-trusting it). Before any student code runs, the protocol's streams are moved to private descriptors and
-the student's stdout and stderr are captured per cell, so nothing the student prints reaches the grader.
+It reads requests from stdin (multiprocessing.connection messages, each a pickle written by the grader,
+which this process trusts) and answers on stdout with one message of codec JSON each (which the grader
+decodes without trusting it). Before any student code runs, the protocol's streams are moved to private
+descriptors and the student's stdout and stderr are captured per cell, so nothing the student prints
+reaches the grader. The worker's own modules are then taken out of sys.modules: a student's cell that
+imports autograde_tests gets fresh copies, so replacing their functions changes nothing the worker runs.
 
 Requests: ("run", source, limits.Budget) executes a cell in an IPython shell, stopped from inside when it
 runs past its time limits (like Jupyter's interrupt: what the cell defined before stays); ("lookup",
@@ -12,7 +14,6 @@ name) says whether a name is a function; ("names", name) lists the global names 
 student's function through calling.call_student and returns the Outcome as data.
 """
 
-import base64
 import contextlib
 import dataclasses
 import importlib
@@ -25,14 +26,29 @@ import time
 
 def _protocol_streams():
     """Private copies of stdin and stdout for the protocol; fds 0, 1 and 2 then point at /dev/null."""
-    incoming = os.fdopen(os.dup(0), "rb", buffering=0)
-    outgoing = os.fdopen(os.dup(1), "w", buffering=1)
+    from multiprocessing.connection import Connection
+
+    incoming, outgoing = Connection(os.dup(0), writable=False), Connection(os.dup(1), readable=False)
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
     os.close(null)
     sys.stdin = io.StringIO()
     return incoming, outgoing
+
+
+class _Requests(pickle.Unpickler):
+    """Reads the grader's requests with the worker's own modules (`private`), not with copies a student's
+    cell may have imported and changed."""
+
+    def __init__(self, file, private):
+        super().__init__(file)
+        self.private = private
+
+    def find_class(self, module, name):
+        if module in self.private:
+            return getattr(self.private[module], name)
+        return super().find_class(module, name)
 
 
 def _reference(location):
@@ -102,27 +118,37 @@ def main():
     from autograde_tests.trusted import codec
 
     threadpool_limits(1)
+    private = {name: sys.modules.pop(name) for name in list(sys.modules)
+               if name == "autograde_tests" or name.startswith("autograde_tests.")}
 
     shell = InteractiveShell.instance()
     namespace = shell.user_ns
-    for line in incoming:
-        request = pickle.loads(base64.b64decode(line))
-        op = request[0]
-        if op == "run":
-            answer = _run_cell(shell, request[1], request[2], limits)
-        elif op == "lookup":
-            value = namespace.get(request[1], calling)
-            answer = {"function": callable(value) and value is not calling,
-                      "value": None if value is calling else (value if not callable(value) else None)}
-        elif op == "names":
-            answer = sorted(calling.referenced_names(namespace[request[1]]))
-        elif op == "call":
-            _, name, case, names, reference = request
-            outcome = _watched_call(calling, namespace[name], case, names, _reference(reference))
-            answer = dataclasses.asdict(outcome)
-        else:
-            answer = {"unknown request": op}
-        outgoing.write(codec.dumps(answer) + "\n")
+    while True:
+        try:
+            request = _Requests(io.BytesIO(incoming.recv_bytes()), private).load()
+        except EOFError:
+            return
+        try:
+            answer = _answer(request, shell, namespace, calling, limits)
+        except Exception as error:  # a broken request is the grader's bug, a student's patch of NumPy theirs
+            answer = {"worker error": f"{type(error).__name__}: {error}"[:2000]}
+        outgoing.send_bytes(codec.dumps(answer).encode())
+
+
+def _answer(request, shell, namespace, calling, limits):
+    op = request[0]
+    if op == "run":
+        return _run_cell(shell, request[1], request[2], limits)
+    if op == "lookup":
+        value = namespace.get(request[1], calling)
+        return {"function": callable(value) and value is not calling,
+                "value": None if value is calling else (value if not callable(value) else None)}
+    if op == "names":
+        return sorted(calling.referenced_names(namespace[request[1]]))
+    if op == "call":
+        _, name, case, names, reference = request
+        return dataclasses.asdict(_watched_call(calling, namespace[name], case, names, _reference(reference)))
+    return {"unknown request": op}
 
 
 if __name__ == "__main__":
