@@ -7,9 +7,10 @@ import numpy as np
 from autograde_tests.calling import call_student
 from autograde_tests.cases import FLOAT32_TOLERANCE, Case, case_rng, seed_text
 from autograde_tests.core import Exercise, Notebook, Verdict
-from autograde_tests.judging import Problem, behaviour_problem
+from autograde_tests.judging import Problem
 from autograde_tests.messages import describe
 from autograde_tests.nb06 import update_label
+from autograde_tests.properties import behaviour_verdict, reproducibility, rng_unused
 from course_lib import optimizers
 
 SEED = 7
@@ -24,6 +25,37 @@ SEED = 7
 # that a y_batch paired with the wrong rows of X is seen.
 
 MINIBATCH_PARAMETERS = ("X", "y", "batch_size", "rng", "shuffle")
+
+
+ORDER_CAUSES = {"same_for_every_seed": "the order must come from rng's draws."}
+
+
+def numbered_rows(n, d, dtype):
+    """X (n, d) whose row i starts with 10·i, so that every row tells which sample it is."""
+    return (10.0 * np.arange(n)[:, None] + np.arange(d)[None, :]).astype(dtype)
+
+
+def sample_indices(rows, X):
+    """The sample each of `rows` is (see numbered_rows), or None when one of them is not a row of X."""
+    indices = np.rint(rows[:, 0].astype(np.float64) / 10.0).astype(int)
+    valid = (indices >= 0) & (indices < len(X))
+    return indices if valid.all() and np.array_equal(rows, X[np.clip(indices, 0, len(X) - 1)]) else None
+
+
+def foreign_rows_problem(where):
+    return Problem("rows", (f"got      rows{where} that are not rows of X", "expected whole rows of X, unchanged"),
+                   "select rows of X by index, without changing them.")
+
+
+def coverage(indices, n):
+    """(how many of the n samples never appear, how many appear more than once)."""
+    counts = np.bincount(indices, minlength=n)
+    return int(np.sum(counts == 0)), int(np.sum(counts > 1))
+
+
+def mislabelled(labels, y, indices):
+    """How many samples carry a label other than their own."""
+    return int(np.sum(np.any((labels != y[indices]).reshape(len(indices), -1), axis=1)))
 
 
 @dataclass(frozen=True)
@@ -62,7 +94,7 @@ class BatchCase:
         return text + (f", {self.shuffle} passed by position" if self.positional else f", shuffle = {self.shuffle}")
 
     def data(self):
-        X = (10.0 * np.arange(self.n)[:, None] + np.arange(self.d)[None, :]).astype(self.dtype)
+        X = numbered_rows(self.n, self.d, self.dtype)
         if self.labels == "unique":
             y = np.arange(self.n)[::-1].copy()
         elif self.labels == "onehot":
@@ -117,10 +149,6 @@ def _minibatch_cases(hidden):
     return cases
 
 
-def _behaviour_symptom(outcome):
-    return outcome.error_type, frozenset(outcome.warnings), outcome.used_global_random, outcome.mutated
-
-
 def _batches_problem(value, case, X, y):
     """(Problem, symptom, sample indices in the order yielded) for what came back."""
     if value is None:
@@ -153,16 +181,10 @@ def _batches_problem(value, case, X, y):
                        "here); none is dropped."), tuple(sizes), None
     if not value:
         return None, None, np.array([], dtype=int)
-    rows = np.concatenate([X_batch for X_batch, _ in value])
-    labels = np.concatenate([y_batch for _, y_batch in value])
-    indices = np.rint(rows[:, 0].astype(np.float64) / 10.0).astype(int)
-    valid = (indices >= 0) & (indices < case.n)
-    if not (valid.all() and np.array_equal(rows, X[np.clip(indices, 0, case.n - 1)])):
-        return Problem("rows", ("got      rows in the batches that are not rows of X",
-                                "expected whole rows of X, unchanged"),
-                       "select rows of X by index, without changing them."), "rows", None
-    counts = np.bincount(indices, minlength=case.n)
-    missing, repeated = int(np.sum(counts == 0)), int(np.sum(counts > 1))
+    indices = sample_indices(np.concatenate([X_batch for X_batch, _ in value]), X)
+    if indices is None:
+        return foreign_rows_problem(" in the batches"), "rows", None
+    missing, repeated = coverage(indices, case.n)
     if missing or repeated:
         return Problem("coverage", (f"got      {repeated} samples more than once and {missing} never, "
                                     "in one pass",
@@ -170,8 +192,8 @@ def _batches_problem(value, case, X, y):
                        "one pass over the data (an epoch) uses every sample once: take the batches from one "
                        "permutation of all the indices, not from independent random draws."), \
             (missing, repeated), None
-    if not np.array_equal(labels, y[indices]):
-        wrong = int(np.sum(np.any((labels != y[indices]).reshape(len(indices), -1), axis=1)))
+    wrong = mislabelled(np.concatenate([y_batch for _, y_batch in value]), y, indices)
+    if wrong:
         return Problem("pairing", (f"got      {wrong} of {case.n} samples whose label is not their own "
                                    "(the rows of X and y no longer match)",
                                    "expected each row of X_batch with its own label"),
@@ -180,58 +202,39 @@ def _batches_problem(value, case, X, y):
     return None, None, indices
 
 
-def _order_problem(fn, case, indices, outcome):
-    """(Problem, symptom) when the order is not the one the exercise asks for."""
+def _order_verdict(fn, case, indices, outcome):
+    """The Verdict when the order is not the one the exercise asks for, else None."""
     in_order = np.array_equal(indices, np.arange(case.n))
     if not case.shuffles:
         if in_order:
-            return None, None
-        return Problem("shuffled", ("got      the samples in another order", "expected rows 0, 1, 2, ... in order"),
-                       "with shuffle=False the batches take the rows in their original order."), "shuffled"
+            return None
+        return Verdict(Problem("shuffled", ("got      the samples in another order",
+                                            "expected rows 0, 1, 2, ... in order"),
+                               "with shuffle=False the batches take the rows in their original order."), "shuffled")
     if in_order and case.n > 1:
-        return Problem("not_shuffled", ("got      the samples in their original order",
-                                        "expected a random order drawn from rng"),
-                       "with shuffle=True (the default) the order is a random permutation from rng, new in "
-                       "every epoch."), "not_shuffled"
-    if case.n > 1 and "rng" not in outcome.generators_used:
-        return Problem("rng_unused", ("got      rng's state unchanged: nothing was drawn from it",
-                                      "expected the order drawn from rng"),
-                       "draw the permutation from the rng argument, not from a Generator made inside the "
-                       "function or from np.random."), "rng_unused"
-    if case.n <= 2:
-        return None, None
-    for seed, same, kind in ((case.seed, True, "not_reproducible"), (case.seed + 1, False, "same_for_every_seed")):
-        other = call_student(fn, case.call(seed), MINIBATCH_PARAMETERS)
-        problem = behaviour_problem(other)
-        if problem is not None:
-            return problem, _behaviour_symptom(other)
-        X, y = case.data()
-        _, _, other_indices = _batches_problem(other.value, case, X, y)
-        if (other_indices is not None and np.array_equal(other_indices, indices)) != same:
-            if same:
-                return Problem(kind, (f"got      another order from a second call with a new "
-                                      f"np.random.default_rng({seed})",
-                                      "expected the same order for the same seed"),
-                               "take every random number from rng, and nothing from elsewhere."), kind
-            return Problem(kind, (f"got      the same order from np.random.default_rng({case.seed}) and "
-                                  f"np.random.default_rng({seed})",
-                                  "expected another order for another seed"),
-                           "the order must come from rng's draws."), kind
-    return None, None
+        return Verdict(Problem("not_shuffled", ("got      the samples in their original order",
+                                                "expected a random order drawn from rng"),
+                               "with shuffle=True (the default) the order is a random permutation from rng, new in "
+                               "every epoch."), "not_shuffled")
+    if case.n <= 1:
+        return None
+    verdict = rng_unused(outcome, "the permutation")
+    if verdict is not None or case.n <= 2:  # two samples have two orders: another seed may well give the same
+        return verdict
+    return reproducibility(fn, case, MINIBATCH_PARAMETERS, lambda value: _batches_problem(value, case, *case.data())[2],
+                           indices, "order", causes=ORDER_CAUSES)
 
 
 def _inspect_minibatches(fn, case):
     """The Verdict on fn for one BatchCase: the first property that fails, and its symptom."""
     outcome = call_student(fn, case.call(case.seed), MINIBATCH_PARAMETERS)
-    problem = behaviour_problem(outcome)
-    if problem is not None:
-        return Verdict(problem, _behaviour_symptom(outcome))
-    X, y = case.data()
-    problem, symptom, indices = _batches_problem(outcome.value, case, X, y)
+    verdict = behaviour_verdict(outcome)
+    if verdict is not None:
+        return verdict
+    problem, symptom, indices = _batches_problem(outcome.value, case, *case.data())
     if problem is not None:
         return Verdict(problem, symptom)
-    problem, symptom = _order_problem(fn, case, indices, outcome)
-    return Verdict(problem, symptom)
+    return _order_verdict(fn, case, indices, outcome) or Verdict(None)
 
 
 ITERATE_MINIBATCHES = Exercise("iterate_minibatches", optimizers.iterate_minibatches, _minibatch_cases,
