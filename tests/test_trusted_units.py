@@ -160,6 +160,17 @@ def test_a_cell_that_replaces_the_graders_functions_in_its_process_changes_no_ve
         session.close()
 
 
+def test_a_cell_that_breaks_numpy_for_the_grader_gets_a_message_that_says_so():
+    session = Session([(0, "import numpy as np\ndef relu(z):\n    return np.maximum(z, 0)\n"
+                           "np.random.get_state = None")])
+    try:
+        session.run_until(1)
+        assert_fails(nb03.check_relu, session.student_function("relu"), hidden=False,
+                     must_mention=["the grader's code could not call your function", "replace a function of NumPy"])
+    finally:
+        session.close()
+
+
 def test_a_name_that_is_not_a_function_gets_the_usual_verdict():
     session = Session([(0, "relu = 5")])
     try:

@@ -22,11 +22,12 @@ from autograde_tests.trusted import codec, sandbox
 
 
 class WorkerLost(Exception):
-    """The worker died or ran past its time limit, and was killed."""
+    """The worker died or ran past its time limit, and was killed; or (`failure`) it could not do what
+    was asked, most likely because the student's code replaced something the worker uses."""
 
-    def __init__(self, timed_out):
-        super().__init__("timed out" if timed_out else "ended")
-        self.timed_out = timed_out
+    def __init__(self, timed_out, failure=""):
+        super().__init__(failure or ("timed out" if timed_out else "ended"))
+        self.timed_out, self.failure = timed_out, failure
 
 
 class _Worker:
@@ -56,10 +57,14 @@ class _Worker:
             if not self.answers.poll(timeout):
                 self.kill()
                 raise WorkerLost(timed_out=True)
-            return codec.loads(self.answers.recv_bytes(self.MAX_ANSWER_BYTES).decode())
+            answer = codec.loads(self.answers.recv_bytes(self.MAX_ANSWER_BYTES).decode())
         except (EOFError, OSError, ValueError, UnicodeDecodeError):
             self.kill()
             raise WorkerLost(timed_out=False) from None
+        if isinstance(answer, dict) and "worker error" in answer:
+            self.kill()
+            raise WorkerLost(timed_out=False, failure=str(answer["worker error"]))
+        return answer
 
     def kill(self):
         if self.process.poll() is None:
@@ -220,9 +225,14 @@ class RemoteFunction:
             if lost.timed_out:
                 self.session.timed_out.append(f"a call of {self.__name__} did not answer and was stopped")
                 return calling.Outcome(timed_out="wall", wall_seconds=case.budget.grader_seconds)
+            if lost.failure:
+                return calling.Outcome(error_type="GraderCallFailed",
+                                       error_message=f"the grader's code could not call your function "
+                                                     f"({lost.failure}): does your notebook replace a function of "
+                                                     "NumPy or Python?")
             return calling.Outcome(error_type="ProcessEnded",
-                                error_message="the Python process running your code ended during the call "
-                                              "(os._exit, a crash, or running out of memory)")
+                                   error_message="the Python process running your code ended during the call "
+                                                 "(os._exit, a crash, or running out of memory)")
         fields = {k: v for k, v in fields.items() if k in calling.Outcome.__dataclass_fields__}
         for name in ("warnings", "mutated", "generators_used"):
             fields[name] = tuple(fields.get(name, ()))
