@@ -44,7 +44,35 @@ def _without_hidden_tests(source):
 
 
 def repair(submission, release):
-    """(the repaired notebook, the list of repairs) for a student's notebook and the release it came from."""
+    """(the repaired notebook, the list of repairs) for a student's notebook and the release it came from.
+
+    Every release cell with a grade id is put back in the release's order: an answer cell with the
+    student's (last changed) answer, any other with the release's own text; the student's extra cells stay
+    after the release cell they followed."""
+    matched, extras, stripped, repairs = _match(submission, release)
+    anchor_of = _anchors(len(submission.cells), matched, extras)
+    cells = [copy.deepcopy(submission.cells[p]) for p in extras if anchor_of[p] is None]
+    for cell in release.cells:
+        grade_id = _nbgrader(cell).get("grade_id")
+        if grade_id is None:  # an ordinary cell of the release (a scratch cell) is the student's to keep
+            continue
+        restored, repair_made = _restore(cell, [submission.cells[p] for p in matched.get(grade_id, [])],
+                                         grade_id in stripped)
+        repairs += repair_made
+        cells.append(restored)
+        for p in extras:
+            if anchor_of[p] == grade_id:
+                extra = copy.deepcopy(submission.cells[p])
+                extra.get("metadata", {}).pop("nbgrader", None)
+                cells.append(extra)
+    repaired = copy.deepcopy(release)
+    repaired.cells = cells
+    return repaired, repairs
+
+
+def _match(submission, release):
+    """Which submission cells are which release cell: ({grade id: [positions]}, positions of extra cells,
+    grade ids found by their text after losing their metadata, repairs)."""
     repairs, stripped = [], set()
     release_ids = {_nbgrader(c).get("grade_id") for c in release.cells if _nbgrader(c).get("grade_id")}
     matched, extras = {}, []
@@ -63,6 +91,7 @@ def repair(submission, release):
             matched[grade_id] = [position]
             extras.remove(position)
             stripped.add(grade_id)
+    # An answer cell that lost its metadata is the last extra code cell defining one of its functions.
     for cell in release.cells:
         meta = _nbgrader(cell)
         if not meta.get("solution") or meta.get("grade_id") in matched:
@@ -75,53 +104,42 @@ def repair(submission, release):
             extras.remove(candidates[-1])
             repairs.append(f"the answer cell defining {', '.join(sorted(names))} had lost its nbgrader metadata: "
                            "restored")
+    return matched, extras, stripped, repairs
 
-    anchor_of = {}  # student position of an extra cell -> release grade id it follows (None: the top)
-    last_anchor = None
-    for position in range(len(submission.cells)):
+
+def _anchors(count, matched, extras):
+    """{position of an extra cell: the grade id of the release cell it follows, None at the top}."""
+    anchor_of, last_anchor = {}, None
+    for position in range(count):
         if position in extras:
             anchor_of[position] = last_anchor
         else:
             last_anchor = next((gid for gid, ps in matched.items() if position in ps), last_anchor)
+    return anchor_of
 
-    cells = [copy.deepcopy(submission.cells[p]) for p in extras if anchor_of[p] is None]
-    for cell in release.cells:
-        grade_id = _nbgrader(cell).get("grade_id")
-        if grade_id is None:  # an ordinary cell of the release (a scratch cell) is the student's to keep
-            continue
-        positions = matched.get(grade_id, [])
-        restored = copy.deepcopy(cell)
-        if _nbgrader(cell).get("solution"):
-            answers = [submission.cells[p] for p in positions]
-            changed = [a for a in answers if a.source != cell.source]
-            if changed:
-                restored.source = changed[-1].source
-            if not answers:
-                repairs.append(f"answer cell {grade_id} was missing: the release's empty answer was put back")
-            elif len(answers) > 1:
-                repairs.append(f"answer cell {grade_id} appeared {len(answers)} times: the last changed copy "
-                               "was graded")
-        elif grade_id in stripped:
-            repairs.append(f"cell {grade_id} had lost its nbgrader metadata: restored")
-        elif grade_id:
-            if not positions:
-                repairs.append(f"{'test' if _nbgrader(cell).get('grade') else 'read-only'} cell {grade_id} "
-                               "was missing: restored from the release")
-            else:
-                if len(positions) > 1:
-                    repairs.append(f"cell {grade_id} appeared {len(positions)} times: one copy kept")
-                if any(_without_hidden_tests(submission.cells[p].source) != _without_hidden_tests(cell.source)
-                       for p in positions):
-                    repairs.append(f"cell {grade_id} had been edited: the release's version was restored")
-        cells.append(restored)
-        for p in extras:
-            if anchor_of[p] == grade_id:
-                extra = copy.deepcopy(submission.cells[p])
-                extra.get("metadata", {}).pop("nbgrader", None)
-                cells.append(extra)
-    repaired = copy.deepcopy(release)
-    repaired.cells = cells
-    return repaired, repairs
+
+def _restore(cell, copies, stripped):
+    """The release cell as graded, given the student's copies of it, and the repairs that took."""
+    grade_id, meta = _nbgrader(cell)["grade_id"], _nbgrader(cell)
+    restored = copy.deepcopy(cell)
+    if meta.get("solution"):
+        changed = [a for a in copies if a.source != cell.source]
+        if changed:
+            restored.source = changed[-1].source
+        if not copies:
+            return restored, [f"answer cell {grade_id} was missing: the release's empty answer was put back"]
+        if len(copies) > 1:
+            return restored, [f"answer cell {grade_id} appeared {len(copies)} times: the last changed copy was graded"]
+        return restored, []
+    if stripped:
+        return restored, [f"cell {grade_id} had lost its nbgrader metadata: restored"]
+    if not copies:
+        return restored, [f"{'test' if meta.get('grade') else 'read-only'} cell {grade_id} was missing: restored "
+                          "from the release"]
+    repairs = [f"cell {grade_id} appeared {len(copies)} times: one copy kept"] if len(copies) > 1 else []
+    if any(_without_hidden_tests(c.source) != _without_hidden_tests(cell.source) for c in copies):
+        repairs.append(f"cell {grade_id} had been edited: the release's version was restored")
+    return restored, repairs
 
 
 class RepairSubmission(NbGraderPreprocessor):
