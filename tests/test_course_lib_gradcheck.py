@@ -2,17 +2,18 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from course_lib.activations import leaky_relu, leaky_relu_grad, relu, relu_grad, sigmoid, sigmoid_grad, step
 from course_lib.gradcheck import numerical_derivative, numerical_gradient, relative_error
+from tests.strategies import FAST
 
 pytestmark = [pytest.mark.course_lib, pytest.mark.filterwarnings("error")]
 
 # Deterministic and quick: the same examples on every run, no per-example deadline on a loaded machine.
-FAST = settings(max_examples=40, deadline=None, derandomize=True)
+
 
 # The agreement the course asks of a correct gradient in notebook 05.
 TOLERANCE = 1e-7

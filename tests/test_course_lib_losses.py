@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -15,10 +15,10 @@ from course_lib.losses import (
     predicted_labels,
     softmax,
 )
+from tests.strategies import FAST
 
 pytestmark = [pytest.mark.course_lib, pytest.mark.filterwarnings("error")]
 
-FAST = settings(max_examples=40, deadline=None, derandomize=True)
 
 LOGITS = hnp.arrays(
     np.float64,
