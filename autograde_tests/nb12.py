@@ -3,14 +3,14 @@
 from dataclasses import dataclass
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from autograde_tests import limits
 from autograde_tests.calling import call_student
 from autograde_tests.cases import Case, Step, case_rng, seed_text
 from autograde_tests.core import Exercise, Notebook, Verdict
-from autograde_tests.judging import Problem, behaviour_problem, timeout_problem
+from autograde_tests.judging import Problem, timeout_problem
 from autograde_tests.messages import describe
+from autograde_tests.properties import behaviour_verdict, rng_unused
 from course_lib import backprop, capstone, datasets, losses, network, optimizers
 from course_lib.early_stopping import EarlyStopping, train_val_split
 from course_lib.toolkit import Adam, BatchNorm, CosineDecay, Dense, Dropout, ReLU, Sequential, SoftmaxCrossEntropy, fit
@@ -126,100 +126,87 @@ TIME_CAUSE = ("one training may use about ten times the CPU time that the course
               "epochs, early stopping, mini-batches of 32 to 128, float32, or a smaller network.")
 
 
-def _behaviour_symptom(outcome):
-    return outcome.error_type, frozenset(outcome.warnings), outcome.used_global_random, outcome.mutated
-
-
 def _train(fn, case):
     return call_student(fn, case.call(), TRAIN_PARAMETERS)
 
 
-def _call_problem(outcome):
-    """(Problem, symptom) for a training call that did not behave, or did not return a function."""
+def _call_verdict(outcome):
+    """The Verdict on a training call that did not behave, or did not return a function; None when it did."""
     if outcome.timed_out:
-        return timeout_problem(outcome, TIME_CAUSE if outcome.timed_out == "cpu" else None), \
-            ("timeout", outcome.timed_out)
+        return Verdict(timeout_problem(outcome, TIME_CAUSE if outcome.timed_out == "cpu" else None),
+                       ("timeout", outcome.timed_out))
     # The steps call what came back: a TypeError raised by the check itself (no line of the student's
     # code in the traceback) means it was not a function.
     if outcome.error_type == "TypeError" and "not callable" in outcome.error_message and not outcome.error_line:
         if "NoneType" in outcome.error_message:
-            return Problem("none", ("got      None", "expected a function predict(X)"),
-                           "the function returns None: is a `return` statement missing?"), "none"
+            return Verdict(Problem("none", ("got      None", "expected a function predict(X)"),
+                                   "the function returns None: is a `return` statement missing?"), "none")
         returned = outcome.error_message.split("'")[1] if "'" in outcome.error_message else "something else"
-        return Problem("not_callable", (f"got      an object of type {returned}, not a function",
-                                        "expected a function predict(X) that labels the points it is given"),
-                       "return the prediction function itself, without calling it: the check calls it "
-                       "on points the training never saw."), ("not_callable", returned)
-    problem = behaviour_problem(outcome)
-    if problem is not None:
-        return problem, _behaviour_symptom(outcome)
-    return None, None
+        return Verdict(Problem("not_callable", (f"got      an object of type {returned}, not a function",
+                                                "expected a function predict(X) that labels the points it is given"),
+                               "return the prediction function itself, without calling it: the check calls it "
+                               "on points the training never saw."), ("not_callable", returned))
+    return behaviour_verdict(outcome)
 
 
-def _labels_problem(labels, case, n_train):
-    """(Problem, symptom) when predict's result is not (N,) integer labels in {0, 1}."""
+def _labels_verdict(labels, case):
+    """The Verdict when predict's result is not (N,) integer labels in {0, 1}; None when it is."""
     n_test = 2 * case.test_n
-    expected = f"expected an array of integers 0 and 1, shape ({n_test},)"
+
+    def refused(kind, got, cause, symptom=None, expected=f"expected an array of integers 0 and 1, shape ({n_test},)"):
+        return Verdict(Problem(kind, (f"got      {got}", expected), cause), kind if symptom is None else symptom)
+
     if labels is None:
-        return Problem("none", ("got      None from predict(X_test)", expected),
-                       "predict returns None: is its `return` statement missing?"), "none"
+        return refused("none", "None from predict(X_test)", "predict returns None: is its `return` statement missing?")
     if not isinstance(labels, np.ndarray):
-        return Problem("type", (f"got      {describe(labels)} from predict(X_test)", expected),
-                       "the exercise asks for a NumPy array: a list has no .shape and no elementwise "
-                       "comparison, so accuracy cannot be computed from it."), type(labels).__name__
+        return refused("type", f"{describe(labels)} from predict(X_test)", "the exercise asks for a NumPy array: a "
+                       "list has no .shape and no elementwise comparison, so accuracy cannot be computed from it.",
+                       type(labels).__name__)
     if labels.shape == (n_test, 1):
         if labels.dtype.kind == "f" and not np.isin(labels, (0.0, 1.0)).all():
-            return Problem("column", (f"got      shape {labels.shape}, floats from {np.nanmin(labels):.3g} to "
-                                      f"{np.nanmax(labels):.3g}", expected),
-                           "these look like the network's probabilities of class 1, one per row of a column: "
-                           "predict turns each into its class (1 where it is above one half), one label "
-                           "per point in a 1-D array."), "column of probabilities"
-        return Problem("column", (f"got      shape {labels.shape}", expected),
-                       "a network with one output unit gives a column (N, 1); flatten it to (N,): compared "
-                       "with labels of shape (N,), a column broadcasts to an (N, N) table."), "column"
-    if labels.shape != (n_test,) and labels.ndim >= 1 and len(labels) == n_train:
-        return Problem("ignores_input", (f"got      {len(labels)} labels for the {n_test} points given",
-                                         f"expected {n_test} labels, one per row of the X given to predict"),
-                       "that is one label per training point: predict must label the points it is called "
-                       "with, not the data it was trained on."), "ignores_input"
+            return refused("column", f"shape {labels.shape}, floats from {np.nanmin(labels):.3g} to "
+                           f"{np.nanmax(labels):.3g}", "these look like the network's probabilities of class 1, one "
+                           "per row of a column: predict turns each into its class (1 where it is above one half), "
+                           "one label per point in a 1-D array.", "column of probabilities")
+        return refused("column", f"shape {labels.shape}", "a network with one output unit gives a column (N, 1); "
+                       "flatten it to (N,): compared with labels of shape (N,), a column broadcasts to an (N, N) "
+                       "table.")
+    if labels.shape != (n_test,) and labels.ndim >= 1 and len(labels) == 2 * case.n:
+        return refused("ignores_input", f"{len(labels)} labels for the {n_test} points given", "that is one label per "
+                       "training point: predict must label the points it is called with, not the data it was "
+                       "trained on.", expected=f"expected {n_test} labels, one per row of the X given to predict")
     if labels.shape != (n_test,):
-        return Problem("shape", (f"got      shape {labels.shape}", expected),
-                       "one label per row of the X given to predict, in a 1-D array."), labels.shape
+        return refused("shape", f"shape {labels.shape}", "one label per row of the X given to predict, in a 1-D "
+                       "array.", labels.shape)
     if labels.dtype.kind == "b":
-        return Problem("dtype", ("got      an array of booleans", expected),
-                       "a comparison gives booleans; the exercise asks for integer labels, so convert "
-                       "them."), "boolean"
+        return refused("dtype", "an array of booleans", "a comparison gives booleans; the exercise asks for integer "
+                       "labels, so convert them.", "boolean")
     if labels.dtype.kind == "f":
         finite = labels[np.isfinite(labels)]
         if finite.size == labels.size and np.isin(labels, (0.0, 1.0)).all():
-            return Problem("float_labels", ("got      floats 0.0 and 1.0", expected),
-                           "labels are whole numbers: a label array of floats cannot index, count or "
-                           "compare safely (0.1 + 0.2 != 0.3), so give them an integer dtype."), "float_labels"
+            return refused("float_labels", "floats 0.0 and 1.0", "labels are whole numbers: a label array of floats "
+                           "cannot index, count or compare safely (0.1 + 0.2 != 0.3), so give them an integer dtype.")
         if finite.size == labels.size and labels.min() >= 0.0 and labels.max() <= 1.0:
-            return Problem("probabilities", (f"got      floats from {labels.min():.3g} to {labels.max():.3g}",
-                                             expected),
-                           "these look like probabilities of class 1: predict turns them into the class "
-                           "itself, 1 where the probability of class 1 is above one half."), "probabilities"
-        return Problem("scores", (f"got      floats from {np.nanmin(labels):.3g} to {np.nanmax(labels):.3g}",
-                                  expected),
-                       "these look like the network's raw outputs (logits): predict turns them into the "
-                       "class, 1 where the logit is positive."), "scores"
+            return refused("probabilities", f"floats from {labels.min():.3g} to {labels.max():.3g}", "these look "
+                           "like probabilities of class 1: predict turns them into the class itself, 1 where the "
+                           "probability of class 1 is above one half.")
+        return refused("scores", f"floats from {np.nanmin(labels):.3g} to {np.nanmax(labels):.3g}", "these look "
+                       "like the network's raw outputs (logits): predict turns them into the class, 1 where the "
+                       "logit is positive.")
     if labels.dtype.kind not in "iu":
-        return Problem("type", (f"got      {describe(labels)}", expected), "the labels should be integers."), \
-            str(labels.dtype)
+        return refused("type", describe(labels), "the labels should be integers.", str(labels.dtype))
     values = np.unique(labels)
     if not np.isin(values, (0, 1)).all():
         shown = ", ".join(str(v) for v in values[:6]) + (", ..." if len(values) > 6 else "")
-        return Problem("label_values", (f"got      the labels {shown}", expected),
-                       "the two classes of make_two_spirals are 0 and 1, the values of y."), \
-            tuple(int(v) for v in values[:6])
-    return None, None
+        return refused("label_values", f"the labels {shown}", "the two classes of make_two_spirals are 0 and 1, the "
+                       "values of y.", tuple(int(v) for v in values[:6]))
+    return None
 
 
-def _accuracy_problem(predictions, case):
-    """(Problem, symptom) when the accuracy on a held-out set is below what the case demands."""
+def _accuracy_verdict(predictions, case):
+    """The Verdict when the accuracy on a held-out set is below what the case demands; None otherwise."""
     if case.min_accuracy is None:
-        return None, None
+        return None
     for labels, (_, y_test), seed in zip(predictions, case.held_out(), case.test_seeds):
         accuracy = float(np.mean(labels == y_test))
         if accuracy >= case.min_accuracy:
@@ -228,10 +215,10 @@ def _accuracy_problem(predictions, case):
                  f"({int(np.sum(labels != y_test))} of {len(y_test)} points wrong)",
                  f"expected at least {case.min_accuracy:.2f} on each held-out set")
         if accuracy <= INVERTED_ACCURACY:
-            return Problem("inverted", lines,
-                           "almost every label is the opposite class: the boundary is right but the two "
-                           "classes are swapped. Class 1 is where the network's probability of class 1 is "
-                           "high (its logit positive)."), "inverted"
+            return Verdict(Problem("inverted", lines,
+                                   "almost every label is the opposite class: the boundary is right but the two "
+                                   "classes are swapped. Class 1 is where the network's probability of class 1 is "
+                                   "high (its logit positive)."), "inverted")
         if accuracy < NEAR_CHANCE_ACCURACY:
             cause = ("that is not much better than a coin toss: the network has not learned the spirals. "
                      "Check first that its training loss falls well below 0.69 (the loss of a coin toss); "
@@ -243,86 +230,77 @@ def _accuracy_problem(predictions, case):
             cause = ("the network learns, but not enough: train longer or with a larger learning rate at "
                      "first (a schedule lowers it later), keep the weights of the best validation epoch, "
                      "and predict in evaluation mode (running statistics, no dropout).")
-        return Problem("accuracy", lines, cause), labels
-    return None, None
+        return Verdict(Problem("accuracy", lines, cause), labels)
+    return None
 
 
-def _consistency_problem(labels, again, subset):
-    """(Problem, symptom) when predict labels the same points differently on another call."""
-    if not (isinstance(again, np.ndarray) and again.shape == labels.shape and np.array_equal(again, labels)):
-        return Problem("predict_random", ("got      other labels from a second call of predict on the same "
-                                          "points", "expected the same labels every time"),
-                       "predicting must not draw random numbers: dropout is for training only, and is "
-                       "switched off (evaluation mode) when predicting."), "predict_random"
-    if not (isinstance(subset, np.ndarray) and subset.shape == labels[:SUBSET_SIZE].shape
-            and np.array_equal(subset, labels[:SUBSET_SIZE])):
+def _same_labels(labels, other):
+    return isinstance(other, np.ndarray) and other.shape == labels.shape and np.array_equal(other, labels)
+
+
+def _consistency_verdict(labels, again, subset):
+    """The Verdict when predict labels the same points differently on another call; None otherwise."""
+    if not _same_labels(labels, again):
+        return Verdict(Problem("predict_random", ("got      other labels from a second call of predict on the same "
+                                                  "points", "expected the same labels every time"),
+                               "predicting must not draw random numbers: dropout is for training only, and is "
+                               "switched off (evaluation mode) when predicting."), "predict_random")
+    if not _same_labels(labels[:SUBSET_SIZE], subset):
         got = subset.tolist() if isinstance(subset, np.ndarray) else describe(subset)
-        return Problem("batch_dependent", (f"got      {got} for the first {SUBSET_SIZE} held-out points "
-                                           "predicted alone",
-                                           f"expected {labels[:SUBSET_SIZE].tolist()}, their labels when "
-                                           "predicted with the rest"),
-                       "a point's label must not depend on the other points predicted with it: batch "
-                       "normalisation uses its running statistics when predicting, not the statistics of "
-                       "the batch it is given."), "batch_dependent"
-    return None, None
+        return Verdict(Problem("batch_dependent", (f"got      {got} for the first {SUBSET_SIZE} held-out points "
+                                                   "predicted alone",
+                                                   f"expected {labels[:SUBSET_SIZE].tolist()}, their labels when "
+                                                   "predicted with the rest"),
+                               "a point's label must not depend on the other points predicted with it: batch "
+                               "normalisation uses its running statistics when predicting, not the statistics of "
+                               "the batch it is given."), "batch_dependent")
+    return None
 
 
-def _trained_again(fn, case, first):
-    """(Problem or None, whether a second training with the same seed predicts the same held-out labels)."""
+def _second_training_verdict(fn, case, first, unused):
+    """The Verdict of training fn a second time with the same seed, which must predict the same held-out
+    labels `first`. unused: the Verdict that nothing was drawn from rng (None when rng was drawn from),
+    which the second training narrows down: the same labels come from a Generator of the function's own
+    with a fixed seed, other labels from one made without a seed."""
     outcome = _train(fn, case)
-    problem, symptom = _call_problem(outcome)
-    if problem is not None:
-        return (problem, symptom), False
-    again = outcome.value[0]
-    return None, isinstance(again, np.ndarray) and again.shape == first.shape and np.array_equal(again, first)
-
-
-def _not_reproducible(case):
-    return Problem("not_reproducible", ("got      other held-out labels from a second training with "
-                                        f"np.random.default_rng({case.rng_seed})",
-                                        "expected the same labels for the same seed"),
-                   "take every random number (initial weights, shuffles, the validation split, dropout "
-                   "masks) from rng, and nothing from a Generator made without a seed."), "not_reproducible"
-
-
-def _rng_unused(fn, case, first):
-    """(Problem, symptom) when nothing was drawn from rng: a second training tells a Generator of the
-    function's own with a fixed seed (the same labels) from one made without a seed (other labels)."""
-    failed, same = _trained_again(fn, case, first)
-    if failed is not None:
-        return failed
-    if same:
-        return Problem("rng_unused", ("got      rng's state unchanged: nothing was drawn from it",
-                                      "expected the initial weights (and shuffles) drawn from rng"),
-                       "draw every random number from the rng argument: a Generator made inside the "
-                       "function ignores the seed the caller chooses."), ("rng_unused", "reproducible")
-    return Problem("rng_unused", ("got      rng's state unchanged, and other held-out labels from a second "
-                                  f"training with np.random.default_rng({case.rng_seed})",
-                                  "expected the initial weights (and shuffles) drawn from rng"),
-                   "draw every random number from the rng argument: the randomness comes from somewhere "
-                   "else, which changes from run to run."), ("rng_unused", "not reproducible")
+    verdict = _call_verdict(outcome)
+    if verdict is not None:
+        return verdict
+    if _same_labels(first, outcome.value[0]):
+        return unused or Verdict(None)
+    if unused is not None:
+        return Verdict(Problem("rng_unused", ("got      rng's state unchanged, and other held-out labels from a "
+                                              f"second training with np.random.default_rng({case.rng_seed})",
+                                              "expected the initial weights (and shuffles) drawn from rng"),
+                               "draw every random number from the rng argument: the randomness comes from "
+                               "somewhere else, which changes from run to run."), ("rng_unused", "not reproducible"))
+    return Verdict(Problem("not_reproducible", ("got      other held-out labels from a second training with "
+                                                f"np.random.default_rng({case.rng_seed})",
+                                                "expected the same labels for the same seed"),
+                           "take every random number (initial weights, shuffles, the validation split, dropout "
+                           "masks) from rng, and nothing from a Generator made without a seed."), "not_reproducible")
 
 
 def _inspect(fn, case):
     """The Verdict on fn for one SpiralCase: the first property that fails, and its symptom."""
     outcome = _train(fn, case)
-    problem, symptom = _call_problem(outcome)
-    if problem is not None:
-        return Verdict(problem, symptom)
+    verdict = _call_verdict(outcome)
+    if verdict is not None:
+        return verdict
     *predictions, again, subset = outcome.value
     for labels in predictions:
-        problem, symptom = _labels_problem(labels, case, 2 * case.n)
-        if problem is not None:
-            return Verdict(problem, symptom)
-    problem, symptom = _accuracy_problem(predictions, case)
-    if problem is None:
-        problem, symptom = _consistency_problem(predictions[0], again, subset)
-    if problem is None and "rng" not in outcome.generators_used:
-        problem, symptom = _rng_unused(fn, case, predictions[0])
-    if problem is None and case.reproducible:
-        failed, same = _trained_again(fn, case, predictions[0])
-        problem, symptom = failed or ((None, None) if same else _not_reproducible(case))
-    return Verdict(problem, symptom)
+        verdict = _labels_verdict(labels, case)
+        if verdict is not None:
+            return verdict
+    verdict = _accuracy_verdict(predictions, case) or _consistency_verdict(predictions[0], again, subset)
+    if verdict is not None:
+        return verdict
+    unused = rng_unused(outcome, "the initial weights (and shuffles)",
+                        cause="draw every random number from the rng argument: a Generator made inside the "
+                              "function ignores the seed the caller chooses.")
+    if unused is not None or case.reproducible:
+        return _second_training_verdict(fn, case, predictions[0], unused)
+    return Verdict(None)
 
 
 TRAIN_SPIRAL_CLASSIFIER = Exercise("train_spiral_classifier", capstone.train_spiral_classifier, _spiral_cases,
@@ -330,8 +308,12 @@ TRAIN_SPIRAL_CLASSIFIER = Exercise("train_spiral_classifier", capstone.train_spi
 check_train_spiral_classifier = TRAIN_SPIRAL_CLASSIFIER.check
 
 
-NEIGHBOURS = 5
-def _class_1_votes(X_train, y_train, X, neighbours=NEIGHBOURS):
+# ---------------------------------------------------------------------------------------------
+# train_spiral_classifier: known mistakes, the more specific first. Most are built on an instant
+# stand-in for a trained network: a vote of the nearest training points, right on the spirals' points.
+
+
+def _class_1_votes(X_train, y_train, X, neighbours=5):
     """(N,) fraction of the `neighbours` nearest training points (N_train, 2) of each row of X (N, 2)
     that are class 1."""
     squared = np.sum((np.asarray(X)[:, None, :] - X_train[None, :, :]) ** 2, axis=2)
@@ -345,75 +327,43 @@ def _voter(X, y, rng):
     return np.array(X, dtype=np.float64), np.array(y)
 
 
-def _labels_from(X, y, rng):
-    X_train, y_train = _voter(X, y, rng)
+def _voting(labels_of_votes=lambda votes: (votes > 0.5).astype(np.int64), labels_training_points=False):
+    """A stand-in training whose predict gives labels_of_votes(the class-1 votes of the points it is
+    called with, or of the training points when `labels_training_points`)."""
 
-    def predict(X_new):
-        return (_class_1_votes(X_train, y_train, X_new) > 0.5).astype(np.int64)
+    def train(X, y, rng):
+        X_train, y_train = _voter(X, y, rng)
 
-    return predict
+        def predict(X_new):
+            return labels_of_votes(_class_1_votes(X_train, y_train, X if labels_training_points else X_new))
 
+        return predict
 
-# ---------------------------------------------------------------------------------------------
-# train_spiral_classifier: known mistakes, the more specific first
-
-
-@TRAIN_SPIRAL_CLASSIFIER.mistake("labels as floats", "predict gives 0.0 and 1.0: right values, but in a float array. "
-                                 "Labels are whole numbers, so the result needs an integer dtype.")
-def _float_labels(X, y, rng):
-    X_train, y_train = _voter(X, y, rng)
-
-    def predict(X_new):
-        return (_class_1_votes(X_train, y_train, X_new) > 0.5).astype(np.float64)
-
-    return predict
+    return train
 
 
-@TRAIN_SPIRAL_CLASSIFIER.mistake("labels in a column", "a network with one output unit gives an (N, 1) column, "
-                                 "returned as it is instead of flattened to (N,).")
-def _column_of_labels(X, y, rng):
-    X_train, y_train = _voter(X, y, rng)
+_labels_from = _voting()
 
-    def predict(X_new):
-        return (_class_1_votes(X_train, y_train, X_new) > 0.5).astype(np.int64)[:, None]
+TRAIN_SPIRAL_CLASSIFIER.mistake(
+    "labels as floats", "predict gives 0.0 and 1.0: right values, but in a float array. Labels are whole numbers, "
+    "so the result needs an integer dtype.")(_voting(lambda votes: (votes > 0.5).astype(np.float64)))
 
-    return predict
+TRAIN_SPIRAL_CLASSIFIER.mistake(
+    "labels in a column", "a network with one output unit gives an (N, 1) column, returned as it is instead of "
+    "flattened to (N,).")(_voting(lambda votes: (votes > 0.5).astype(np.int64)[:, None]))
 
+_probabilities = TRAIN_SPIRAL_CLASSIFIER.mistake(
+    "probabilities instead of labels", "predict returns the probability of class 1 for each point; the exercise "
+    "asks for the class itself, 1 where that probability is above one half.")(_voting(lambda votes: votes))
 
-@TRAIN_SPIRAL_CLASSIFIER.mistake("probabilities instead of labels", "predict returns the probability of class 1 for "
-                                 "each point; the exercise asks for the class itself, 1 where that probability is "
-                                 "above one half.")
-def _probabilities(X, y, rng):
-    X_train, y_train = _voter(X, y, rng)
+TRAIN_SPIRAL_CLASSIFIER.mistake(
+    "predict ignores its input", "predict labels the training points it closed over instead of the X it is called "
+    "with (the inner function reads the outer X, not its own argument).")(_voting(labels_training_points=True))
 
-    def predict(X_new):
-        return _class_1_votes(X_train, y_train, X_new)
-
-    return predict
-
-
-@TRAIN_SPIRAL_CLASSIFIER.mistake("predict ignores its input", "predict labels the training points it closed over "
-                                 "instead of the X it is called with (the inner function reads the outer X, not its "
-                                 "own argument).")
-def _ignores_its_input(X, y, rng):
-    X_train, y_train = _voter(X, y, rng)
-
-    def predict(X_new):
-        return (_class_1_votes(X_train, y_train, X) > 0.5).astype(np.int64)
-
-    return predict
-
-
-@TRAIN_SPIRAL_CLASSIFIER.mistake("classes swapped", "the boundary is right but every label is the other class: class "
-                                 "1 was given where the probability of class 1 is low, or the two outputs were read "
-                                 "in the wrong order.")
-def _classes_swapped(X, y, rng):
-    X_train, y_train = _voter(X, y, rng)
-
-    def predict(X_new):
-        return (_class_1_votes(X_train, y_train, X_new) < 0.5).astype(np.int64)
-
-    return predict
+TRAIN_SPIRAL_CLASSIFIER.mistake(
+    "classes swapped", "the boundary is right but every label is the other class: class 1 was given where the "
+    "probability of class 1 is low, or the two outputs were read in the wrong order.")(
+    _voting(lambda votes: (votes < 0.5).astype(np.int64)))
 
 
 @TRAIN_SPIRAL_CLASSIFIER.mistake("a linear model", "no hidden layer (or dense layers with no activation between them, "
@@ -524,7 +474,7 @@ def _full_batch_plain_network(X, y, rng, layer_sizes=(2, 64, 64, 64, 2), steps=1
     params = network.init_network(list(layer_sizes), rng)
     state = {}
     stopper = EarlyStopping(patience=8)
-    with threadpool_limits(1, user_api="blas"):
+    with limits.one_blas_thread():
         for step in range(steps):
             scores, cache = network.mlp_forward(X_train, params)
             dscores = backprop.softmax_cce_backward(losses.softmax(scores), y_train)
