@@ -19,6 +19,8 @@ busy, and class grading retries the submission (docs/TIME_LIMITS.md).
 | WALL_FACTOR, MIN_WALL_SECONDS| 10 x, 60 s | last resort: wall time past 10 x the CPU limit (at least 60) |
 | GRADER_MARGIN_SECONDS        | 10 s       | the grader kills a worker that has not answered by then      |
 | WORKER_START_SECONDS         | 60 s       | starting a grading worker (imports NumPy and IPython)        |
+| WORKER_CPU_SECONDS           | 600 s CPU  | the whole worker process (the sandbox's rlimit): a backstop  |
+| SLOW_CPU_SECONDS             | 5 s CPU    | a cell or function reported as slow in integrity_report.json |
 
 Why these values: references of plain functions take milliseconds, so 5 s of CPU only stops a runaway
 loop; ../shared/COURSE_CONTRACT.md fixes a training's budget at about ten times the reference's work; a
@@ -46,6 +48,8 @@ WALL_FACTOR = 10.0
 MIN_WALL_SECONDS = 60.0
 GRADER_MARGIN_SECONDS = 10.0
 WORKER_START_SECONDS = 60.0
+WORKER_CPU_SECONDS = 600
+SLOW_CPU_SECONDS = 5.0
 # How often the limits are looked at while a call runs; the CPU limit is enforced to within this much.
 TICK_SECONDS = 0.05
 

@@ -7,9 +7,7 @@ A case of such a check has a `seed` and a `call(seed)` that gives the `cases.Cas
 with `np.random.default_rng(seed)` as its Generator.
 """
 
-import numpy as np
-
-from autograde_tests.calling import call_student
+from autograde_tests.calling import call_student, same_value
 from autograde_tests.core import Verdict
 from autograde_tests.judging import Problem, behaviour_problem
 
@@ -53,7 +51,8 @@ def reproducibility(fn, case, parameter_names, fingerprint, first, what, *, othe
         verdict = behaviour_verdict(other)
         if verdict is not None:
             return verdict
-        if _equal(fingerprint(other.value), first) == same:
+        again = fingerprint(other.value)
+        if (again is not None and first is not None and same_value(again, first)) == same:
             continue
         if same:
             lines = (f"got      different {what} from two calls, each with a new np.random.default_rng({seed})",
@@ -66,13 +65,3 @@ def reproducibility(fn, case, parameter_names, fingerprint, first, what, *, othe
         return Verdict(Problem(kind, lines, causes[kind]), kind)
     return None
 
-
-def _equal(a, b):
-    """Exact equality of two fingerprints (arrays, or tuples, lists and dicts of them); None equals nothing."""
-    if a is None or b is None:
-        return False
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
-    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
-        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b))
-    return bool(np.array_equal(np.asarray(a), np.asarray(b)))

@@ -18,9 +18,6 @@ from autograde_tests import core, limits
 from autograde_tests.trusted import demo_cells
 from autograde_tests.trusted.session import RemoteFunction, Session
 
-# A student cell that uses this much CPU time while graded is reported (integrity_report.json says
-# which cell made grading slow).
-SLOW_CELL_CPU_SECONDS = 5.0
 # Shown in place of the outputs of a cell that grading did not run.
 NOT_RUN_NOTE = "(Not run when grading: this cell only demonstrates, and no grade depends on it.)\n"
 
@@ -112,7 +109,7 @@ def _is_grade(cell):
 class Graded:
     """What grading a notebook found: {cell index: Verdict} of the grade cells, the CellRuns of the cells
     that ran, the cells not run (they only demonstrate), what a wall-clock limit stopped, the cells
-    and functions that used SLOW_CELL_CPU_SECONDS of CPU or more, and one `outcome` per grade cell."""
+    and functions that used limits.SLOW_CPU_SECONDS of CPU or more, and one `outcome` per grade cell."""
 
     verdicts: dict
     runs: dict
@@ -167,9 +164,9 @@ def grade_notebook(nb, cwd=".", cell_cpu_seconds=limits.CELL_CPU_SECONDS, thorou
     finally:
         session.close()
     slow_cells = [{"cell": i, "cpu_seconds": round(run.cpu_seconds, 1)} for i, run in sorted(session.runs.items())
-                  if run.cpu_seconds >= SLOW_CELL_CPU_SECONDS]
+                  if run.cpu_seconds >= limits.SLOW_CPU_SECONDS]
     slow_calls = [{"function": name, "cpu_seconds": round(cpu, 1)} for name, cpu in session.work.items()
-                  if cpu >= SLOW_CELL_CPU_SECONDS]
+                  if cpu >= limits.SLOW_CPU_SECONDS]
     outcomes = [outcome(nb.cells[index], result) for index, result in sorted(verdicts.items())]
     return Graded(verdicts, session.runs, not_run, session.timed_out, slow_cells, slow_calls, outcomes)
 

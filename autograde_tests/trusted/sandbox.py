@@ -33,6 +33,7 @@ from pathlib import Path
 
 import autograde_tests
 import course_lib
+from autograde_tests import limits
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +44,6 @@ ADDRESS_SPACE_LIMIT = 4 << 30
 # The worker is one process; a student's own subprocess or multiprocessing pool still fits.
 PROCESS_LIMIT = 64
 FILE_SIZE_LIMIT = 256 << 20
-# A backstop only: the grader's own time limits end a hung cell or call long before this.
-CPU_SECONDS_LIMIT = 600
 # What of the submission's folder is copied into the sandbox, for each worker (a self-checked notebook
 # may sit in a big folder; the course's notebooks read no files of their own).
 FOLDER_COPY_LIMIT = 20 << 20
@@ -111,7 +110,7 @@ def _why_unavailable():
         argv = [sys.executable, "-c", "import autograde_tests.trusted.worker, course_lib"]
         try:
             result = subprocess.run(_bwrap_command(Path(root), argv, uid), cwd=root, env=_worker_environment(),
-                                    capture_output=True, text=True, timeout=60)
+                                    capture_output=True, text=True, timeout=limits.WORKER_START_SECONDS)
         except (OSError, subprocess.TimeoutExpired) as error:
             return f"bubblewrap could not start ({type(error).__name__}: {error})"
     if result.returncode != 0:
@@ -179,7 +178,7 @@ def _bwrap_command(root, argv, uid):
         command += [shutil.which("setpriv"), f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                     "--inh-caps=-all", "--no-new-privs", "--"]
     command += [shutil.which("prlimit"), f"--as={ADDRESS_SPACE_LIMIT}", f"--nproc={PROCESS_LIMIT}",
-                f"--fsize={FILE_SIZE_LIMIT}", f"--cpu={CPU_SECONDS_LIMIT}", "--core=0", "--", *argv]
+                f"--fsize={FILE_SIZE_LIMIT}", f"--cpu={limits.WORKER_CPU_SECONDS}", "--core=0", "--", *argv]
     return command
 
 
