@@ -31,7 +31,6 @@ class Outcome:
     generators_used: the Generator arguments the call drew from.
     called_reference: set by the grader's worker when the call ran the course's own reference of the
         function being graded (its name), which earns nothing.
-    lazy: the function returned an iterator (a generator), which `consume` read into `value`.
     timed_out: the kind of time limit that stopped the call ("cpu": too much work; "idle" or "wall":
         waiting, or a very busy machine; see autograde_tests.limits), "" if none did.
     cpu_seconds, wall_seconds: the CPU time the call used, and (when stopped) its time on the clock.
@@ -50,7 +49,6 @@ class Outcome:
     wall_seconds: float = 0.0
     used_global_random: bool = False
     generators_used: tuple[str, ...] = ()
-    lazy: bool = False
     called_reference: str = ""
 
 
@@ -128,7 +126,6 @@ def call_student(fn, case, parameter_names):
                 with limits.enforced(case.budget or limits.call_budget()):
                     value = fn(*args, **kwargs)
                     if case.consume and isinstance(value, Iterator):
-                        outcome.lazy = True
                         value = list(itertools.islice(value, MAX_YIELDED_ITEMS))
                     elif case.consume and isinstance(value, list | tuple):
                         value = list(value)
