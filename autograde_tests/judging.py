@@ -1,6 +1,18 @@
-"""Judging what a call returned: `compare` says how a result differs from the reference's (kind,
-parts, dtype, shape, finiteness, values), `behaviour_problem` how a call misbehaved, and the `same_*`
-functions whether a catalogued mistake's symptom is the student's."""
+"""Judging what a call returned, and how it behaved.
+
+One comparison for each kind of thing compared, with tolerances from `cases.tolerance_for`:
+
+| compared                                  | function             | answer                              |
+|-------------------------------------------|----------------------|-------------------------------------|
+| a student's result with the reference's   | `compare`            | the Problem a message explains      |
+| an argument before and after a call       | `calling.same_value` | exact equality (nan equals nan)     |
+| two results of the same code (a mistake's | `same_structure`     | equal up to tolerance, same kinds   |
+| and the student's)                        |                      | of things on both sides             |
+| two calls' behaviour                      | `same_outcome`       | same errors, warnings, results      |
+| two symptoms (outcomes, measured numbers) | `same_symptom`       | alike enough to name the mistake    |
+
+`behaviour_problem` says how a call misbehaved (time limit, error, argument changed, NumPy's global
+random state, warning, stderr), before any result is looked at."""
 
 import functools
 from collections.abc import Mapping
