@@ -1,4 +1,8 @@
-"""Checks for notebook 02: a dense layer's forward pass on a batch, and its initialisation."""
+"""Checks for notebook 02: a dense layer's forward pass on a batch, and its initialisation.
+
+init_dense's check also holds what the checks of notebooks 08 and 09 share with it: `SeededCase` (one call
+of a random function, with its seed), `pair_verdict`, and the weight statistics (`STD`,
+`weight_statistics` and their tolerances)."""
 
 from dataclasses import dataclass
 
@@ -7,8 +11,9 @@ import numpy as np
 from autograde_tests.calling import call_student
 from autograde_tests.cases import Case, case_rng, seed_text
 from autograde_tests.core import Exercise, Notebook, Verdict
-from autograde_tests.judging import Problem, behaviour_problem
+from autograde_tests.judging import Problem
 from autograde_tests.messages import describe, format_pair, format_value
+from autograde_tests.properties import behaviour_verdict, reproducibility, rng_unused
 from course_lib import layers
 
 SEED = 2
@@ -73,18 +78,79 @@ MEAN_TOLERANCE = 0.05
 NORMAL_WITHIN_ONE_STD = 0.6827
 WITHIN_ONE_STD_TOLERANCE = 0.02
 
-# Each random scheme's standard deviation, and its formula when it depends on n_in.
-TARGET_STD = {
-    "small": (lambda n_in: 0.01, ""),
-    "xavier": (lambda n_in: np.sqrt(1 / n_in), "sqrt(1 / n_in)"),
-    "he": (lambda n_in: np.sqrt(2 / n_in), "sqrt(2 / n_in)"),
+# Each random scheme's standard deviation for a layer of n_in inputs and n_out outputs (only catalogued
+# mistakes use n_out), and its formula where it depends on n_in.
+STD = {
+    "small": lambda n_in, n_out: 0.01,
+    "xavier": lambda n_in, n_out: np.sqrt(1 / n_in),
+    "he": lambda n_in, n_out: np.sqrt(2 / n_in),
 }
+STD_FORMULA = {"xavier": "sqrt(1 / n_in)", "he": "sqrt(2 / n_in)"}
+
+
+def weight_statistics(W, target_std):
+    """What the weight checks measure on W, and the first of them that is off for a scheme whose standard
+    deviation is `target_std`: (off, mean, std, mean_in_stds, std_ratio, within), off being "mean", "std",
+    "distribution" or None, within the fraction of W within one standard deviation of its mean."""
+    # NumPy floats and no warnings: a W of huge or constant values must fail the check, not make it warn
+    # (which nbgrader would score as a failure of the whole cell) or divide by zero.
+    with np.errstate(all="ignore"):
+        mean, std = np.float64(W.mean()), np.float64(W.std())
+        mean_in_stds, std_ratio = float(mean / std), float(std / target_std)
+        within = float(np.mean(np.abs(W - mean) <= std))
+    # The mean is judged against W's own spread, so that a W that is merely too wide (whose mean wanders
+    # further from 0 by chance) is reported for its spread, not for its mean. `not <=` also fails nan.
+    off = ("mean" if not abs(mean_in_stds) <= MEAN_TOLERANCE
+           else "std" if not abs(std_ratio - 1) <= STD_TOLERANCE
+           else "distribution" if not abs(within - NORMAL_WITHIN_ONE_STD) <= WITHIN_ONE_STD_TOLERANCE
+           else None)
+    return off, mean, std, mean_in_stds, std_ratio, within
+
+
+class SeededCase:
+    """One call of a random function, for a dataclass with the fields `seed` and `positional`: its own
+    arguments (`arguments()`, shown as `text`), rng = np.random.default_rng(seed), and the optional last
+    argument held by the field that `option` names. None leaves that argument out (`left_out` says what
+    applies then); otherwise it is passed by keyword, or by position when `positional` is True.
+    `call(seed)` is the cases.Case of the same call with another seed, as properties.reproducibility
+    needs."""
+
+    option = ""
+    left_out = ""
+
+    @property
+    def label(self):
+        value = getattr(self, self.option)
+        text = f"{self.text}, rng = np.random.default_rng({self.seed})"
+        if value is None:
+            return f"{text}, {self.option} left out (so {self.left_out})"
+        shown = f'"{value}"' if isinstance(value, str) else value
+        return f"{text}, {shown} passed by position" if self.positional else f"{text}, {self.option} = {shown}"
+
+    def call(self, seed):
+        args, value = (*self.arguments(), np.random.default_rng(seed)), getattr(self, self.option)
+        if value is None:
+            return Case(args, label=self.label)
+        if self.positional:
+            return Case((*args, value), label=self.label)
+        return Case(args, {self.option: value}, label=self.label)
+
+
+def pair_verdict(value, parts, cause):
+    """The Verdict when a result that should be the pair `parts`, such as "(W, b)", is not a pair."""
+    if isinstance(value, tuple | list) and len(value) == 2:
+        return None
+    if value is None:
+        cause = "the function returns None: is a `return` statement missing?"
+    return Verdict(Problem("pair", (f"got      {describe(value)}", f"expected a pair {parts}"), cause),
+                   type(value).__name__)
 
 
 @dataclass(frozen=True)
-class InitCase:
+class InitCase(SeededCase):
     """One way of calling init_dense. scheme None leaves the argument out, so the default ("he") applies."""
 
+    option, left_out = "scheme", 'the default, "he"'
     n_in: int
     n_out: int
     scheme: str | None
@@ -97,27 +163,13 @@ class InitCase:
         return self.scheme or "he"
 
     @property
-    def label(self):
+    def text(self):
         if self.numpy_ints:
-            text = f"n_in = np.int64({self.n_in}), n_out = np.int64({self.n_out})"
-        else:
-            text = f"n_in = {self.n_in}, n_out = {self.n_out}"
-        text += f", rng = np.random.default_rng({self.seed})"
-        if self.scheme is None:
-            return text + ", scheme left out (so the default, \"he\")"
-        if self.positional:
-            return text + f", \"{self.scheme}\" passed by position"
-        return text + f", scheme = \"{self.scheme}\""
+            return f"n_in = np.int64({self.n_in}), n_out = np.int64({self.n_out})"
+        return f"n_in = {self.n_in}, n_out = {self.n_out}"
 
-    def with_seed(self, seed):
-        """The call this case makes, as a core.Case, with np.random.default_rng(seed) as rng."""
-        n_in, n_out = (np.int64(self.n_in), np.int64(self.n_out)) if self.numpy_ints else (self.n_in, self.n_out)
-        args = (n_in, n_out, np.random.default_rng(seed))
-        if self.scheme is None:
-            return Case(args, label=self.label)
-        if self.positional:
-            return Case(args + (self.scheme,), label=self.label)
-        return Case(args, {"scheme": self.scheme}, label=self.label)
+    def arguments(self):
+        return (np.int64(self.n_in), np.int64(self.n_out)) if self.numpy_ints else (self.n_in, self.n_out)
 
 
 def _init_cases(hidden):
@@ -153,119 +205,77 @@ def _init_cases(hidden):
     return cases
 
 
-def _weights_and_bias(value, case):
-    """W and b, or the Problem (and its symptom) that stops the check from reading them."""
-    if not (isinstance(value, tuple | list) and len(value) == 2):
-        cause = ("the function returns None: is a `return` statement missing?" if value is None
-                 else "the function returns the two arrays together, W first.")
-        return None, None, Problem("pair", (f"got      {describe(value)}", "expected a pair (W, b)"), cause), \
-            type(value).__name__
+INIT_PARAMETERS = ("n_in", "n_out", "rng", "scheme")
+
+
+def _pair_of_arrays_verdict(value, case):
+    """The Verdict when the result is not a pair (W, b) of float arrays of the right shapes, else None."""
+    verdict = pair_verdict(value, "(W, b)", "the function returns the two arrays together, W first.")
+    if verdict is not None:
+        return verdict
     W, b = value
     if not (isinstance(W, np.ndarray) and isinstance(b, np.ndarray)):
-        return None, None, Problem("type", (f"got      W: {describe(W)}; b: {describe(b)}",
-                                            "expected NumPy arrays of floats"),
-                                   "build W and b as NumPy arrays (NumPy's random draws and zeros are arrays)."), \
-            (type(W).__name__, type(b).__name__)
+        return Verdict(Problem("type", (f"got      W: {describe(W)}; b: {describe(b)}",
+                                        "expected NumPy arrays of floats"),
+                               "build W and b as NumPy arrays (NumPy's random draws and zeros are arrays)."),
+                       (type(W).__name__, type(b).__name__))
     if W.dtype.kind != "f" or b.dtype.kind != "f":
-        return None, None, Problem("dtype", (f"got      W: {describe(W)}; b: {describe(b)}",
-                                             "expected arrays of floats"),
-                                   "the exercise asks for float arrays: training later changes them by "
-                                   "fractions, which an integer array cannot hold."), (W.dtype.kind, b.dtype.kind)
+        return Verdict(Problem("dtype", (f"got      W: {describe(W)}; b: {describe(b)}", "expected arrays of floats"),
+                               "the exercise asks for float arrays: training later changes them by fractions, which "
+                               "an integer array cannot hold."), (W.dtype.kind, b.dtype.kind))
     if W.shape != (case.n_in, case.n_out) or b.shape != (case.n_out,):
-        return None, None, Problem(
-            "shape", (f"got      W of shape {W.shape}, b of shape {b.shape}",
-                      f"expected W of shape ({case.n_in}, {case.n_out}) = (n_in, n_out), "
-                      f"b of shape ({case.n_out},) = (n_out,)"),
-            "W has one row per input and one column per neuron; b has one entry per neuron."), (W.shape, b.shape)
-    return W, b, None, None
+        return Verdict(Problem("shape", (f"got      W of shape {W.shape}, b of shape {b.shape}",
+                                         f"expected W of shape ({case.n_in}, {case.n_out}) = (n_in, n_out), "
+                                         f"b of shape ({case.n_out},) = (n_out,)"),
+                               "W has one row per input and one column per neuron; b has one entry per neuron."),
+                       (W.shape, b.shape))
+    return None
 
 
-def _statistics_problem(W, case):
-    """The first way W's mean, spread or distribution is off for the case's scheme, with its symptom."""
+def _statistics_verdict(W, case):
+    """The Verdict on W's mean, spread and distribution for the case's scheme."""
     scheme = case.effective_scheme
-    target_of, formula = TARGET_STD[scheme]
-    target = target_of(case.n_in)
-    # NumPy floats and no warnings: a W of huge or constant values must fail the check, not make it warn
-    # (which nbgrader would score as a failure of the whole cell) or divide by zero.
-    with np.errstate(all="ignore"):
-        mean, std = np.float64(W.mean()), np.float64(W.std())
-        mean_in_stds, std_ratio = float(mean / std), float(std / target)
-        within = float(np.mean(np.abs(W - mean) <= std))
-    # The mean is judged against W's own spread, so that a W that is merely too wide (whose mean wanders
-    # further from 0 by chance) is reported for its spread, not for its mean. `not <=` also fails nan.
-    if not abs(mean_in_stds) <= MEAN_TOLERANCE:
-        return Problem("mean", (f"got      W with mean {mean:.4g} ({mean_in_stds:.3g} × its standard deviation "
-                                f"{std:.4g})",
-                                f"expected a mean close to 0 (within {MEAN_TOLERANCE:g} × its standard deviation)"),
-                       "the weights are centred on 0: scale a standard normal draw."), \
-            mean_in_stds
-    if not abs(std_ratio - 1) <= STD_TOLERANCE:
+    target = STD[scheme](case.n_in, case.n_out)
+    off, mean, std, mean_in_stds, std_ratio, within = weight_statistics(W, target)
+    if off == "mean":
+        return Verdict(Problem("mean", (f"got      W with mean {mean:.4g} ({mean_in_stds:.3g} × its standard deviation "
+                                        f"{std:.4g})",
+                                        f"expected a mean close to 0 (within {MEAN_TOLERANCE:g} × its standard "
+                                        "deviation)"),
+                               "the weights are centred on 0: scale a standard normal draw."), mean_in_stds)
+    if off == "std":
+        formula = STD_FORMULA.get(scheme)
         shown = f" = {formula} = {formula.replace('n_in', str(case.n_in))}" if formula else ""
         std_text, target_text = format_pair(std, target, differs=True)
-        return Problem("std", (f"got      W with standard deviation {std_text} ({std_ratio:.3g} × the target)",
-                               f"expected standard deviation {target_text}{shown} for \"{scheme}\" "
-                               f"(within {STD_TOLERANCE:.0%})"),
-                       "scale a standard normal draw by the scheme's standard deviation: 0.01 for \"small\", "
-                       "the square root of the variance 1 / n_in or 2 / n_in for \"xavier\" and \"he\"."), \
-            std_ratio
-    if not abs(within - NORMAL_WITHIN_ONE_STD) <= WITHIN_ONE_STD_TOLERANCE:
-        return Problem("distribution", (f"got      {within:.1%} of the weights within one standard deviation "
-                                        "of their mean",
-                                        f"expected about {NORMAL_WITHIN_ONE_STD:.1%}, as for a normal "
-                                        f"distribution (within {WITHIN_ONE_STD_TOLERANCE * 100:g} points)"),
-                       "draw from a normal distribution, not a uniform one."), within
-    return None, None
+        return Verdict(Problem("std", (f"got      W with standard deviation {std_text} ({std_ratio:.3g} × the target)",
+                                       f"expected standard deviation {target_text}{shown} for \"{scheme}\" "
+                                       f"(within {STD_TOLERANCE:.0%})"),
+                               "scale a standard normal draw by the scheme's standard deviation: 0.01 for \"small\", "
+                               "the square root of the variance 1 / n_in or 2 / n_in for \"xavier\" and \"he\"."),
+                       std_ratio)
+    if off == "distribution":
+        return Verdict(Problem("distribution", (f"got      {within:.1%} of the weights within one standard deviation "
+                                                "of their mean",
+                                                f"expected about {NORMAL_WITHIN_ONE_STD:.1%}, as for a normal "
+                                                f"distribution (within {WITHIN_ONE_STD_TOLERANCE * 100:g} points)"),
+                               "draw from a normal distribution, not a uniform one."), within)
+    return Verdict(None)
 
 
-def _rng_problem(kind, seed, scheme):
-    """The Problem for a W that does not come from rng the way the contract asks."""
-    lines, cause = {
-        "rng_unused": (
-            ("got      rng's state unchanged: nothing was drawn from it",
-             "expected W drawn from rng, which moves its state on"),
-            "the randomness must come from the rng argument, not from a Generator made inside the function."),
-        "not_reproducible": (
-            (f"got      different W from two calls, each with a new np.random.default_rng({seed})",
-             "expected the same W for the same seed"),
-            "take every random number from rng, and nothing from elsewhere (the clock, np.random, a new "
-            "Generator)."),
-        "same_for_every_seed": (
-            (f"got      the same W from np.random.default_rng({seed}) and np.random.default_rng({seed + 1})",
-             "expected different W for different seeds"),
-            "W must come from rng's draws, so that a different seed gives different weights."),
-        "all_zero": (
-            (f"got      W all zeros for scheme \"{scheme}\"",
-             "expected random weights"),
-            "every weight came out as exactly 0, so the draws were multiplied by a scale of 0: look at how "
-            "the scale is computed from n_in."),
-    }[kind]
-    return Problem(kind, lines, cause)
-
-
-def _weights(outcome):
-    """W from a later call's result, or None where there is no W to read."""
-    value = outcome.value
+def _weights(value):
+    """W from a call's result, or None where there is no W to read."""
     if isinstance(value, tuple | list) and len(value) == 2 and isinstance(value[0], np.ndarray):
         return value[0]
     return None
 
 
-INIT_PARAMETERS = ("n_in", "n_out", "rng", "scheme")
-
-
-def _behaviour_symptom(outcome):
-    return outcome.error_type, frozenset(outcome.warnings), outcome.used_global_random
-
-
 def _inspect_init(fn, case):
     """The Verdict on fn for one InitCase: the first problem found, and its symptom."""
-    outcome = call_student(fn, case.with_seed(case.seed), INIT_PARAMETERS)
-    problem = behaviour_problem(outcome)
-    if problem is not None:
-        return Verdict(problem, _behaviour_symptom(outcome))
-    W, b, problem, symptom = _weights_and_bias(outcome.value, case)
-    if problem is not None:
-        return Verdict(problem, symptom)
+    outcome = call_student(fn, case.call(case.seed), INIT_PARAMETERS)
+    verdict = behaviour_verdict(outcome) or _pair_of_arrays_verdict(outcome.value, case)
+    if verdict is not None:
+        return verdict
+    W, b = outcome.value
     if not np.isfinite(W).all():
         return Verdict(Problem("nonfinite", (f"got      W with {int((~np.isfinite(W)).sum())} nan or inf entries",
                                              "expected finite numbers"),
@@ -281,77 +291,40 @@ def _inspect_init(fn, case):
                                    "scheme \"zeros\" means W of zeros, with no random draw."))
         return Verdict(None)
     if not np.any(W):
-        return Verdict(_rng_problem("all_zero", case.seed, case.effective_scheme))
-    if not outcome.generators_used:
-        return Verdict(_rng_problem("rng_unused", case.seed, case.effective_scheme))
-    for seed, same, kind in ((case.seed, True, "not_reproducible"), (case.seed + 1, False, "same_for_every_seed")):
-        other = call_student(fn, case.with_seed(seed), INIT_PARAMETERS)
-        problem = behaviour_problem(other)
-        if problem is not None:
-            return Verdict(problem, _behaviour_symptom(other))
-        other_W = _weights(other)
-        if (other_W is not None and np.array_equal(other_W, W)) != same:
-            return Verdict(_rng_problem(kind, case.seed, case.effective_scheme))
-    if W.size < MIN_STATISTICS_SIZE:
-        return Verdict(None)
-    problem, symptom = _statistics_problem(W, case)
-    return Verdict(problem, symptom)
+        return Verdict(Problem("all_zero", (f"got      W all zeros for scheme \"{case.effective_scheme}\"",
+                                            "expected random weights"),
+                               "every weight came out as exactly 0, so the draws were multiplied by a scale of 0: "
+                               "look at how the scale is computed from n_in."))
+    verdict = rng_unused(outcome, "W") or reproducibility(fn, case, INIT_PARAMETERS, _weights, W, "W")
+    if verdict is not None:
+        return verdict
+    return Verdict(None) if W.size < MIN_STATISTICS_SIZE else _statistics_verdict(W, case)
 
 
 INIT_DENSE = Exercise("init_dense", layers.init_dense, _init_cases, inspect=_inspect_init)
 check_init_dense = INIT_DENSE.check
 
 
-_STD = {
-    "small": lambda n_in, n_out: 0.01,
-    "xavier": lambda n_in, n_out: np.sqrt(1 / n_in),
-    "he": lambda n_in, n_out: np.sqrt(2 / n_in),
-}
-def _normal_init(**wrong_std):
-    """A correct init_dense, except that the standard deviation of the schemes given is computed wrongly.
-
-    wrong_std: scheme -> function (n_in, n_out) -> the (wrong) standard deviation used for that scheme.
-    """
-    std = {**_STD, **wrong_std}
-
-    def init_dense(n_in, n_out, rng, scheme="he"):
-        if scheme == "zeros":
-            return np.zeros((n_in, n_out)), np.zeros(n_out)
-        return rng.standard_normal((n_in, n_out)) * std[scheme](n_in, n_out), np.zeros(n_out)
-
-    return init_dense
-
-
 # ---------------------------------------------------------------------------------------------
 # dense_forward: known mistakes, the more specific first
 
 
-@DENSE_FORWARD.mistake("W transposed", "W has shape (n_in, n_out), one column per neuron; multiplying by its "
-                       "transpose uses each neuron's weights as if they were an input's.")
-def _forward_w_transposed(X, W, b):
-    return X @ W.T + b
+DENSE_FORWARD.mistake("W transposed", "W has shape (n_in, n_out), one column per neuron; multiplying by its "
+                      "transpose uses each neuron's weights as if they were an input's.")(lambda X, W, b: X @ W.T + b)
 
+DENSE_FORWARD.mistake("samples as columns", "multiplying W's transpose by X's transpose puts the samples in columns "
+                      "and gives the (n_out, N) transpose of the answer: the course keeps samples in rows.")(
+    lambda X, W, b: W.T @ X.T + b[:, None])
 
-@DENSE_FORWARD.mistake("samples as columns", "multiplying W's transpose by X's transpose puts the samples in columns "
-                       "and gives the (n_out, N) transpose of the answer: the course keeps samples in rows.")
-def _forward_samples_as_columns(X, W, b):
-    return W.T @ X.T + b[:, None]
+DENSE_FORWARD.mistake("bias forgotten", "every sample's outputs get the layer's biases added after the product.")(
+    lambda X, W, b: X @ W)
 
+DENSE_FORWARD.mistake("bias along the wrong axis", "b has one entry per neuron (per column of the output) and "
+                      "broadcasts along each row; turning it into a column adds b[i] to sample i instead.")(
+    lambda X, W, b: X @ W + b[:, None])
 
-@DENSE_FORWARD.mistake("bias forgotten", "every sample's outputs get the layer's biases added after the product.")
-def _forward_bias_forgotten(X, W, b):
-    return X @ W
-
-
-@DENSE_FORWARD.mistake("bias along the wrong axis", "b has one entry per neuron (per column of the output) and "
-                       "broadcasts along each row; turning it into a column adds b[i] to sample i instead.")
-def _forward_bias_per_row(X, W, b):
-    return X @ W + b[:, None]
-
-
-@DENSE_FORWARD.mistake("biases summed", "each neuron adds its own bias: add the vector b, not its total.")
-def _forward_biases_summed(X, W, b):
-    return X @ W + b.sum()
+DENSE_FORWARD.mistake("biases summed", "each neuron adds its own bias: add the vector b, not its total.")(
+    lambda X, W, b: X @ W + b.sum())
 
 
 @DENSE_FORWARD.mistake("overwrites X", "writing the outputs into the rows of X destroys the caller's batch (and only "
@@ -362,36 +335,21 @@ def _forward_overwrites_rows_of_x(X, W, b):
     return X
 
 
-@DENSE_FORWARD.mistake("loop skips the last sample", "the loop stops one row early: range(n) already stops before n. "
-                       "A single matrix product handles every sample at once, without a loop.")
-def _forward_loop_drops_last_row(X, W, b):
-    return np.array([X[i] @ W + b for i in range(len(X) - 1)])
+DENSE_FORWARD.mistake("loop skips the last sample", "the loop stops one row early: range(n) already stops before n. "
+                      "A single matrix product handles every sample at once, without a loop.")(
+    lambda X, W, b: np.array([X[i] @ W + b for i in range(len(X) - 1)]))
 
+DENSE_FORWARD.mistake("first sample only", "X holds a batch, one sample per row: the output has one row per sample, "
+                      "shape (N, n_out).")(lambda X, W, b: X[0] @ W + b)
 
-@DENSE_FORWARD.mistake("first sample only", "X holds a batch, one sample per row: the output has one row per sample, "
-                       "shape (N, n_out).")
-def _forward_first_sample_only(X, W, b):
-    return X[0] @ W + b
-
-
-@DENSE_FORWARD.mistake("returns a list", "the numbers are right, but the exercise asks for a NumPy array: a list of "
-                       "lists has no .shape, and the next layer's matrix product and the plots need an array.")
-def _forward_returns_list(X, W, b):
-    return [[float(X[i] @ W[:, j] + b[j]) for j in range(W.shape[1])] for i in range(len(X))]
-
+DENSE_FORWARD.mistake("returns a list", "the numbers are right, but the exercise asks for a NumPy array: a list of "
+                      "lists has no .shape, and the next layer's matrix product and the plots need an array.")(
+    lambda X, W, b: [[float(X[i] @ W[:, j] + b[j]) for j in range(W.shape[1])] for i in range(len(X))])
 
 DENSE_FORWARD.alternative(lambda X, W, b: np.dot(X, W) + b)
-
-
 DENSE_FORWARD.alternative(lambda X, W, b: np.einsum("ni,io->no", X, W) + b)
-
-
 DENSE_FORWARD.alternative(lambda X, W, b: (X[:, :, None] * W[None, :, :]).sum(axis=1) + b)
-
-
 DENSE_FORWARD.alternative(lambda X, W, b: (W.T @ X.T).T + b)
-
-
 DENSE_FORWARD.alternative(lambda X, W, b: X @ W + b.reshape(1, -1))
 
 
@@ -407,60 +365,55 @@ def _forward_loop(X, W, b):
 # init_dense: known mistakes, the more specific first
 
 
-@INIT_DENSE.mistake("default scheme not he", "when scheme is not given, the exercise's default is \"he\": the "
-                    "signature's default value must be \"he\".")
-def _init_default_xavier(n_in, n_out, rng, scheme="xavier"):
-    return _normal_init()(n_in, n_out, rng, scheme)
+def _init(default="he", draw=lambda rng, shape, std: rng.standard_normal(shape) * std, transposed=False,
+          result=lambda W, b, rng: (W, b), **wrong_std):
+    """A correct init_dense but for what is given: the default scheme; how W is drawn from rng for a
+    standard deviation; W of shape (n_out, n_in); what is returned instead of (W, b); and the standard
+    deviation of some schemes (scheme -> function (n_in, n_out) -> std; with "zeros" among them, that
+    scheme is drawn too)."""
+    std = {**STD, **wrong_std}
 
+    def init_dense(n_in, n_out, rng, scheme=default):
+        shape = (n_out, n_in) if transposed else (n_in, n_out)
+        if scheme == "zeros" and scheme not in std:
+            return result(np.zeros(shape), np.zeros(n_out), rng)
+        return result(draw(rng, shape, std[scheme](n_in, n_out)), np.zeros(n_out), rng)
+
+    return init_dense
+
+
+INIT_DENSE.mistake("default scheme not he", "when scheme is not given, the exercise's default is \"he\": the "
+                   "signature's default value must be \"he\".")(_init(default="xavier"))
 
 INIT_DENSE.mistake("he with sqrt(1 / n_in)", "that is xavier's standard deviation; he doubles the variance, to 2 / "
-                   "n_in.")(_normal_init(he=_STD["xavier"]))
-
+                   "n_in.")(_init(he=STD["xavier"]))
 
 INIT_DENSE.mistake("variance used as the standard deviation", "2 / n_in (he) and 1 / n_in (xavier) are variances, and "
                    "a standard normal draw has standard deviation 1: scale it by the square root of the variance.")(
-    _normal_init(he=lambda n_in, n_out: 2 / n_in,
-                 xavier=lambda n_in, n_out: 1 / n_in))
-
+    _init(he=lambda n_in, n_out: 2 / n_in, xavier=lambda n_in, n_out: 1 / n_in))
 
 INIT_DENSE.mistake("he with n_in + n_out", "he's variance is 2 / n_in, counting only the inputs of each neuron, not 2 "
-                   "/ (n_in + n_out).")(_normal_init(he=lambda n_in, n_out: np.sqrt(2 / (n_in + n_out))))
-
+                   "/ (n_in + n_out).")(_init(he=lambda n_in, n_out: np.sqrt(2 / (n_in + n_out))))
 
 INIT_DENSE.mistake("he with n_out", "he's variance is 2 / n_in, with n_in the number of inputs (rows of W), not 2 / "
-                   "n_out.")(_normal_init(he=lambda n_in, n_out: np.sqrt(2 / n_out)))
-
+                   "n_out.")(_init(he=lambda n_in, n_out: np.sqrt(2 / n_out)))
 
 INIT_DENSE.mistake("xavier with n_out", "this course's xavier variance is 1 / n_in, with n_in the number of inputs "
-                   "(rows of W), not 1 / n_out.")(_normal_init(xavier=lambda n_in, n_out: np.sqrt(1 / n_out)))
-
+                   "(rows of W), not 1 / n_out.")(_init(xavier=lambda n_in, n_out: np.sqrt(1 / n_out)))
 
 INIT_DENSE.mistake("xavier as 2 / (n_in + n_out)", "that is Glorot's averaged form; this course's xavier is N(0, 1 / "
-                   "n_in).")(_normal_init(xavier=lambda n_in, n_out: np.sqrt(2 / (n_in + n_out))))
-
+                   "n_in).")(_init(xavier=lambda n_in, n_out: np.sqrt(2 / (n_in + n_out))))
 
 INIT_DENSE.mistake("small without the 0.01", "\"small\" is 0.01 times a standard normal draw.")(
-    _normal_init(small=lambda n_in, n_out: 1.0))
+    _init(small=lambda n_in, n_out: 1.0))
 
+INIT_DENSE.mistake("integer division in the scale", "in Python, // is integer division: 2 // 250 is 0, so every "
+                   "weight is multiplied by 0. The variance is the true quotient 2 / n_in.")(
+    _init(xavier=lambda n_in, n_out: np.sqrt(1 // n_in), he=lambda n_in, n_out: np.sqrt(2 // n_in)))
 
-@INIT_DENSE.mistake("integer division in the scale", "in Python, // is integer division: 2 // 250 is 0, so every "
-                    "weight is multiplied by 0. The variance is the true quotient 2 / n_in.")
-def _init_integer_division(n_in, n_out, rng, scheme="he"):
-    std = {"small": 0.01, "xavier": np.sqrt(1 // n_in), "he": np.sqrt(2 // n_in)}
-    if scheme == "zeros":
-        return np.zeros((n_in, n_out)), np.zeros(n_out)
-    return rng.standard_normal((n_in, n_out)) * std[scheme], np.zeros(n_out)
-
-
-@INIT_DENSE.mistake("zeros scheme not handled", "scheme \"zeros\" gives W of zeros, with no random draw at all.")
-def _init_zeros_falls_through(n_in, n_out, rng, scheme="he"):
-    if scheme == "he":
-        W = rng.standard_normal((n_in, n_out)) * np.sqrt(2 / n_in)
-    elif scheme == "xavier":
-        W = rng.standard_normal((n_in, n_out)) * np.sqrt(1 / n_in)
-    else:  # meant for "small", but "zeros" ends up here too
-        W = 0.01 * rng.standard_normal((n_in, n_out))
-    return W, np.zeros(n_out)
+# "zeros" falls through to the branch meant for "small".
+INIT_DENSE.mistake("zeros scheme not handled", "scheme \"zeros\" gives W of zeros, with no random draw at all.")(
+    _init(zeros=STD["small"]))
 
 
 @INIT_DENSE.mistake("integer zeros", "the zeros are integers: the exercise asks for float arrays, which training can "
@@ -468,70 +421,39 @@ def _init_zeros_falls_through(n_in, n_out, rng, scheme="he"):
 def _init_integer_zeros(n_in, n_out, rng, scheme="he"):
     if scheme == "zeros":
         return np.zeros((n_in, n_out), dtype=int), np.zeros(n_out, dtype=int)
-    return _normal_init()(n_in, n_out, rng, scheme)
+    return _init()(n_in, n_out, rng, scheme)
 
 
-@INIT_DENSE.mistake("W of shape (n_out, n_in)", "W has one row per input and one column per neuron, shape (n_in, "
-                    "n_out), so that a batch of shape (N, n_in) can be multiplied by it.")
-def _init_weights_transposed(n_in, n_out, rng, scheme="he"):
-    if scheme == "zeros":
-        return np.zeros((n_out, n_in)), np.zeros(n_out)
-    return rng.standard_normal((n_out, n_in)) * _STD[scheme](n_in, n_out), np.zeros(n_out)
+INIT_DENSE.mistake("W of shape (n_out, n_in)", "W has one row per input and one column per neuron, shape (n_in, "
+                   "n_out), so that a batch of shape (N, n_in) can be multiplied by it.")(_init(transposed=True))
 
+INIT_DENSE.mistake("b of shape (1, n_out)", "b is a vector of shape (n_out,), not a (1, n_out) row.")(
+    _init(result=lambda W, b, rng: (W, np.zeros((1, len(b))))))
 
-@INIT_DENSE.mistake("b of shape (1, n_out)", "b is a vector of shape (n_out,), not a (1, n_out) row.")
-def _init_bias_row(n_in, n_out, rng, scheme="he"):
-    W, _ = _normal_init()(n_in, n_out, rng, scheme)
-    return W, np.zeros((1, n_out))
+INIT_DENSE.mistake("returns (b, W)", "the pair comes in the order (W, b).")(_init(result=lambda W, b, rng: (b, W)))
 
+INIT_DENSE.mistake("returns W alone", "init_dense returns the pair (W, b), not W alone.")(
+    _init(result=lambda W, b, rng: W))
 
-@INIT_DENSE.mistake("returns (b, W)", "the pair comes in the order (W, b).")
-def _init_returns_b_then_w(n_in, n_out, rng, scheme="he"):
-    W, b = _normal_init()(n_in, n_out, rng, scheme)
-    return b, W
+INIT_DENSE.mistake("random biases", "biases start at zero; only W is random.")(
+    _init(result=lambda W, b, rng: (W, rng.standard_normal(len(b)) * 0.01)))
 
+INIT_DENSE.mistake("np.random instead of rng", "np.random's functions (randn, normal, seed) use NumPy's hidden "
+                   "global state, so the result depends on whatever ran before. Draw from the rng argument.")(
+    _init(draw=lambda rng, shape, std: np.random.randn(*shape) * std))
 
-@INIT_DENSE.mistake("returns W alone", "init_dense returns the pair (W, b), not W alone.")
-def _init_returns_w_alone(n_in, n_out, rng, scheme="he"):
-    return _normal_init()(n_in, n_out, rng, scheme)[0]
+INIT_DENSE.mistake("own Generator instead of rng", "a Generator created inside the function ignores the one the "
+                   "caller passed, so every call gives the same W whatever rng it gets: draw from the rng argument.")(
+    _init(draw=lambda rng, shape, std: np.random.default_rng(0).standard_normal(shape) * std))
 
+# Uniform on [-a, a] has standard deviation a / sqrt(3): the right spread, the wrong distribution.
+INIT_DENSE.mistake("uniform instead of normal", "the schemes draw from a normal (Gaussian) distribution, not a "
+                   "uniform one, even one with the right spread.")(
+    _init(draw=lambda rng, shape, std: rng.uniform(-np.sqrt(3) * std, np.sqrt(3) * std, size=shape)))
 
-@INIT_DENSE.mistake("random biases", "biases start at zero; only W is random.")
-def _init_random_biases(n_in, n_out, rng, scheme="he"):
-    W, _ = _normal_init()(n_in, n_out, rng, scheme)
-    return W, rng.standard_normal(n_out) * 0.01
-
-
-@INIT_DENSE.mistake("np.random instead of rng", "np.random's functions (randn, normal, seed) use NumPy's hidden "
-                    "global state, so the result depends on whatever ran before. Draw from the rng argument.")
-def _init_global_random_state(n_in, n_out, rng, scheme="he"):
-    if scheme == "zeros":
-        return np.zeros((n_in, n_out)), np.zeros(n_out)
-    return np.random.randn(n_in, n_out) * _STD[scheme](n_in, n_out), np.zeros(n_out)
-
-
-@INIT_DENSE.mistake("own Generator instead of rng", "a Generator created inside the function ignores the one the "
-                    "caller passed, so every call gives the same W whatever rng it gets: draw from the rng argument.")
-def _init_own_generator(n_in, n_out, rng, scheme="he"):
-    return _normal_init()(n_in, n_out, np.random.default_rng(0), scheme)
-
-
-@INIT_DENSE.mistake("uniform instead of normal", "the schemes draw from a normal (Gaussian) distribution, not a "
-                    "uniform one, even one with the right spread.")
-def _init_uniform(n_in, n_out, rng, scheme="he"):
-    # Uniform on [-a, a] has standard deviation a / sqrt(3): the right spread, the wrong distribution.
-    if scheme == "zeros":
-        return np.zeros((n_in, n_out)), np.zeros(n_out)
-    limit = np.sqrt(3) * _STD[scheme](n_in, n_out)
-    return rng.uniform(-limit, limit, size=(n_in, n_out)), np.zeros(n_out)
-
-
-@INIT_DENSE.mistake("rng.random instead of a normal draw", "rng.random gives uniform numbers in [0, 1), all positive; "
-                    "the schemes need standard normal draws, centred on 0.")
-def _init_rng_random(n_in, n_out, rng, scheme="he"):
-    if scheme == "zeros":
-        return np.zeros((n_in, n_out)), np.zeros(n_out)
-    return rng.random((n_in, n_out)) * _STD[scheme](n_in, n_out), np.zeros(n_out)
+INIT_DENSE.mistake("rng.random instead of a normal draw", "rng.random gives uniform numbers in [0, 1), all positive; "
+                   "the schemes need standard normal draws, centred on 0.")(
+    _init(draw=lambda rng, shape, std: rng.random(shape) * std))
 
 
 @INIT_DENSE.alternative

@@ -8,16 +8,18 @@ import numpy as np
 from autograde_tests.calling import call_student
 from autograde_tests.cases import Case, case_rng, seed_text
 from autograde_tests.core import Exercise, Notebook, Verdict, by_value
-from autograde_tests.judging import Parts, Problem, behaviour_problem
+from autograde_tests.judging import Parts, Problem
 from autograde_tests.messages import describe, format_pair, format_value
 from autograde_tests.nb02 import (
-    MEAN_TOLERANCE,
     MIN_STATISTICS_SIZE,
     NORMAL_WITHIN_ONE_STD,
+    STD,
+    STD_FORMULA,
     STD_TOLERANCE,
-    TARGET_STD,
-    WITHIN_ONE_STD_TOLERANCE,
+    SeededCase,
+    weight_statistics,
 )
+from autograde_tests.properties import behaviour_verdict, reproducibility, rng_unused
 from course_lib import network
 
 SEED = 8
@@ -32,10 +34,11 @@ INIT_PARAMETERS = ("layer_sizes", "rng", "scheme")
 
 
 @dataclass(frozen=True)
-class NetworkInitCase:
+class NetworkInitCase(SeededCase):
     """One call of init_network. scheme None leaves it out (the default "he"); container: how layer_sizes
     is passed ("list", "tuple" or "array", a NumPy integer array)."""
 
+    option, left_out = "scheme", 'the default, "he"'
     sizes: tuple
     scheme: str | None
     seed: int
@@ -51,24 +54,12 @@ class NetworkInitCase:
         return len(self.sizes) - 1
 
     @property
-    def label(self):
+    def text(self):
         shown = {"list": list(self.sizes), "tuple": tuple(self.sizes)}.get(self.container)
-        sizes = f"np.array({list(self.sizes)})" if shown is None else repr(shown)
-        text = f"layer_sizes = {sizes}, rng = np.random.default_rng({self.seed})"
-        if self.scheme is None:
-            return text + ", scheme left out (so the default, \"he\")"
-        if self.positional:
-            return text + f", \"{self.scheme}\" passed by position"
-        return text + f", scheme = \"{self.scheme}\""
+        return "layer_sizes = " + (f"np.array({list(self.sizes)})" if shown is None else repr(shown))
 
-    def with_seed(self, seed):
-        sizes = {"list": list, "tuple": tuple}.get(self.container, np.array)(self.sizes)
-        args = (sizes, np.random.default_rng(seed))
-        if self.scheme is None:
-            return Case(args, label=self.label)
-        if self.positional:
-            return Case(args + (self.scheme,), label=self.label)
-        return Case(args, {"scheme": self.scheme}, label=self.label)
+    def arguments(self):
+        return ({"list": list, "tuple": tuple}.get(self.container, np.array)(self.sizes),)
 
 
 def _init_cases(hidden):
@@ -105,100 +96,75 @@ def _init_cases(hidden):
     return cases
 
 
-def _behaviour_symptom(outcome):
-    return outcome.error_type, frozenset(outcome.warnings), outcome.used_global_random
-
-
-def _expected_keys(layers):
-    return [f"{kind}{layer}" for layer in range(1, layers + 1) for kind in ("W", "b")]
-
-
-def _structure_problem(value, case):
-    """(Problem, symptom) when the result is not a dict of float arrays with the keys and shapes asked for."""
+def _structure_verdict(value, case):
+    """The Verdict when the result is not a dict of float arrays with the keys and shapes asked for."""
     if value is None:
-        return Problem("none", ("got      None", "expected a dict of parameters"),
-                       "the function returns None: is a `return` statement missing?"), "none"
+        return Verdict(Problem("none", ("got      None", "expected a dict of parameters"),
+                               "the function returns None: is a `return` statement missing?"), "none")
     if not isinstance(value, dict):
-        return Problem("type", (f"got      {describe(value)}", "expected a dict with keys W1, b1, ..., WL, bL"),
-                       "collect the arrays in one dict keyed by name."), type(value).__name__
-    expected = _expected_keys(case.layers)
+        return Verdict(Problem("type", (f"got      {describe(value)}", "expected a dict with keys W1, b1, ..., WL, bL"),
+                               "collect the arrays in one dict keyed by name."), type(value).__name__)
+    expected = [f"{kind}{layer}" for layer in range(1, case.layers + 1) for kind in ("W", "b")]
     if set(value) != set(expected):
         got = sorted(map(str, value))
-        return Problem("keys", (f"got      keys {got}",
-                                f"expected keys {sorted(expected)} (L = {case.layers} layers)"),
-                       f"layer_sizes lists {len(case.sizes)} widths, the input's first, so the network has "
-                       f"{case.layers} layers, numbered from 1; layer l gets W{{l}} and b{{l}}."), tuple(got)
+        return Verdict(Problem("keys", (f"got      keys {got}",
+                                        f"expected keys {sorted(expected)} (L = {case.layers} layers)"),
+                               f"layer_sizes lists {len(case.sizes)} widths, the input's first, so the network has "
+                               f"{case.layers} layers, numbered from 1; layer l gets W{{l}} and b{{l}}."), tuple(got))
     for key in expected:
         array = value[key]
         if not isinstance(array, np.ndarray):
-            return Problem("type", (f"got      {key}: {describe(array)}", f"expected {key}: a NumPy array of floats"),
-                           "build every parameter as a NumPy array (NumPy's random draws and zeros are arrays)."), \
-                (key, type(array).__name__)
+            return Verdict(Problem("type", (f"got      {key}: {describe(array)}",
+                                            f"expected {key}: a NumPy array of floats"),
+                                   "build every parameter as a NumPy array (NumPy's random draws and zeros are "
+                                   "arrays)."), (key, type(array).__name__))
         if array.dtype.kind != "f":
-            return Problem("dtype", (f"got      {key}: {describe(array)}", f"expected {key}: an array of floats"),
-                           "the parameters are floats: training changes them by fractions, which an integer or "
-                           "boolean array cannot hold."), (key, array.dtype.kind)
+            return Verdict(Problem("dtype", (f"got      {key}: {describe(array)}",
+                                             f"expected {key}: an array of floats"),
+                                   "the parameters are floats: training changes them by fractions, which an integer "
+                                   "or boolean array cannot hold."), (key, array.dtype.kind))
     for layer in range(1, case.layers + 1):
         n_in, n_out = int(case.sizes[layer - 1]), int(case.sizes[layer])
         W, b = value[f"W{layer}"], value[f"b{layer}"]
         if W.shape != (n_in, n_out) or b.shape != (n_out,):
-            return Problem("shape", (f"got      W{layer} of shape {W.shape}, b{layer} of shape {b.shape}",
-                                     f"expected W{layer} of shape ({n_in}, {n_out}), b{layer} of shape ({n_out},)"),
-                           f"layer l maps n_(l-1) inputs to n_l outputs: W{layer} has one row per input "
-                           f"(layer_sizes[{layer - 1}]) and one column per unit (layer_sizes[{layer}])."), \
-                (layer, W.shape, b.shape)
-    return None, None
+            return Verdict(Problem("shape", (f"got      W{layer} of shape {W.shape}, b{layer} of shape {b.shape}",
+                                             f"expected W{layer} of shape ({n_in}, {n_out}), b{layer} of shape "
+                                             f"({n_out},)"),
+                                   f"layer l maps n_(l-1) inputs to n_l outputs: W{layer} has one row per input "
+                                   f"(layer_sizes[{layer - 1}]) and one column per unit (layer_sizes[{layer}])."),
+                           (layer, W.shape, b.shape))
+    return None
 
 
-def _layer_statistics_problem(W, layer, case):
-    """(Problem, symptom) when W{layer}'s mean, spread or distribution is off for the case's scheme."""
-    scheme = case.effective_scheme
-    n_in = int(case.sizes[layer - 1])
-    target_of, formula = TARGET_STD[scheme]
-    target = target_of(n_in)
-    with np.errstate(all="ignore"):
-        mean, std = np.float64(W.mean()), np.float64(W.std())
-        mean_in_stds, std_ratio = float(mean / std), float(std / target)
-        within = float(np.mean(np.abs(W - mean) <= std))
-    if not abs(mean_in_stds) <= MEAN_TOLERANCE:
-        return Problem(f"mean of W{layer}", (f"got      W{layer} with mean {mean:.4g} ({mean_in_stds:.3g} × its "
-                                             f"standard deviation)", "expected a mean close to 0"),
-                       "the weights are centred on 0: scale a standard normal draw."), mean_in_stds
-    if not abs(std_ratio - 1) <= STD_TOLERANCE:
+def _statistics_verdict(W, layer, case):
+    """The Verdict when W{layer}'s mean, spread or distribution is off for the case's scheme, else None."""
+    scheme, n_in = case.effective_scheme, int(case.sizes[layer - 1])
+    target = STD[scheme](n_in, int(case.sizes[layer]))
+    off, mean, std, mean_in_stds, std_ratio, within = weight_statistics(W, target)
+    if off == "mean":
+        return Verdict(Problem(f"mean of W{layer}", (f"got      W{layer} with mean {mean:.4g} ({mean_in_stds:.3g} × "
+                                                     "its standard deviation)", "expected a mean close to 0"),
+                               "the weights are centred on 0: scale a standard normal draw."), mean_in_stds)
+    if off == "std":
+        formula = STD_FORMULA.get(scheme)
         shown = f" = {formula.replace('n_in', str(n_in))}" if formula else ""
         std_text, target_text = format_pair(std, target, differs=True)
-        return Problem(f"std of W{layer}",
-                       (f"got      W{layer} with standard deviation {std_text} ({std_ratio:.3g} × the target)",
-                        f"expected {target_text}{shown} for \"{scheme}\" with this layer's n_in = {n_in} "
-                        f"(within {STD_TOLERANCE:.0%})"),
-                       "every layer, the last one included, uses the scheme's standard deviation computed from "
-                       "its own number of inputs (the rows of its W)."), std_ratio
-    if not abs(within - NORMAL_WITHIN_ONE_STD) <= WITHIN_ONE_STD_TOLERANCE:
-        return Problem(f"distribution of W{layer}",
-                       (f"got      {within:.1%} of W{layer}'s entries within one standard deviation of the mean",
-                        f"expected about {NORMAL_WITHIN_ONE_STD:.1%}, as for a normal distribution"),
-                       "draw from a normal distribution, not a uniform one."), within
-    return None, None
+        return Verdict(Problem(f"std of W{layer}",
+                               (f"got      W{layer} with standard deviation {std_text} ({std_ratio:.3g} × the target)",
+                                f"expected {target_text}{shown} for \"{scheme}\" with this layer's n_in = {n_in} "
+                                f"(within {STD_TOLERANCE:.0%})"),
+                               "every layer, the last one included, uses the scheme's standard deviation computed "
+                               "from its own number of inputs (the rows of its W)."), std_ratio)
+    if off == "distribution":
+        return Verdict(Problem(f"distribution of W{layer}",
+                               (f"got      {within:.1%} of W{layer}'s entries within one standard deviation of the "
+                                "mean", f"expected about {NORMAL_WITHIN_ONE_STD:.1%}, as for a normal distribution"),
+                               "draw from a normal distribution, not a uniform one."), within)
+    return None
 
 
-def _rng_problem(kind, case):
-    lines, cause = {
-        "rng_unused": (("got      rng's state unchanged: nothing was drawn from it",
-                        "expected the weights drawn from rng"),
-                       "the randomness must come from the rng argument, not from a Generator made inside the "
-                       "function."),
-        "not_reproducible": ((f"got      different weights from two calls, each with a new "
-                              f"np.random.default_rng({case.seed})", "expected the same weights for the same seed"),
-                             "take every random number from rng, and nothing from elsewhere."),
-        "same_for_every_seed": ((f"got      the same weights from np.random.default_rng({case.seed}) and "
-                                 f"np.random.default_rng({case.seed + 1})", "expected different weights"),
-                                "the weights must come from rng's draws."),
-    }[kind]
-    return Problem(kind, lines, cause)
-
-
-def _weights_of(outcome, layers):
-    value = outcome.value
+def _weights_of(value, layers):
+    """[W1, ..., WL] from a call's result, or None where they cannot all be read."""
     if not isinstance(value, dict):
         return None
     arrays = [value.get(f"W{layer}") for layer in range(1, layers + 1)]
@@ -207,13 +173,10 @@ def _weights_of(outcome, layers):
 
 def _inspect_init_network(fn, case):
     """The Verdict on fn for one NetworkInitCase."""
-    outcome = call_student(fn, case.with_seed(case.seed), INIT_PARAMETERS)
-    problem = behaviour_problem(outcome)
-    if problem is not None:
-        return Verdict(problem, _behaviour_symptom(outcome))
-    problem, symptom = _structure_problem(outcome.value, case)
-    if problem is not None:
-        return Verdict(problem, symptom)
+    outcome = call_student(fn, case.call(case.seed), INIT_PARAMETERS)
+    verdict = behaviour_verdict(outcome) or _structure_verdict(outcome.value, case)
+    if verdict is not None:
+        return verdict
     params = outcome.value
     for layer in range(1, case.layers + 1):
         W, b = params[f"W{layer}"], params[f"b{layer}"]
@@ -236,24 +199,15 @@ def _inspect_init_network(fn, case):
                                    "computed and which scheme it uses."), layer)
     if case.scheme == "zeros":
         return Verdict(None)
-    if not outcome.generators_used:
-        return Verdict(_rng_problem("rng_unused", case), "rng_unused")
-    weights = _weights_of(outcome, case.layers)
-    for seed, same, kind in ((case.seed, True, "not_reproducible"), (case.seed + 1, False, "same_for_every_seed")):
-        other = call_student(fn, case.with_seed(seed), INIT_PARAMETERS)
-        problem = behaviour_problem(other)
-        if problem is not None:
-            return Verdict(problem, _behaviour_symptom(other))
-        other_weights = _weights_of(other, case.layers)
-        equal = other_weights is not None and all(
-            a.shape == b.shape and np.array_equal(a, b) for a, b in zip(weights, other_weights))
-        if equal != same:
-            return Verdict(_rng_problem(kind, case), kind)
+    weights = _weights_of(params, case.layers)
+    verdict = rng_unused(outcome, "the weights") or reproducibility(
+        fn, case, INIT_PARAMETERS, lambda value: _weights_of(value, case.layers), weights, "weights")
+    if verdict is not None:
+        return verdict
     for layer, W in enumerate(weights, start=1):
-        if W.size >= MIN_STATISTICS_SIZE:
-            problem, symptom = _layer_statistics_problem(W, layer, case)
-            if problem is not None:
-                return Verdict(problem, symptom)
+        verdict = _statistics_verdict(W, layer, case) if W.size >= MIN_STATISTICS_SIZE else None
+        if verdict is not None:
+            return verdict
     return Verdict(None)
 
 
@@ -290,8 +244,7 @@ def _visible_network():
 
 
 def _sizes_text(params):
-    layers = sum(1 for k in params if k.startswith("W"))
-    widths = [params["W1"].shape[0]] + [params[f"W{layer}"].shape[1] for layer in range(1, layers + 1)]
+    widths = [params["W1"].shape[0]] + [params[f"W{layer}"].shape[1] for layer in range(1, _count_layers(params) + 1)]
     return " → ".join(map(str, widths))
 
 
@@ -375,16 +328,10 @@ MLP_BACKWARD = Exercise("mlp_backward", network.mlp_backward, _backward_cases, h
 check_mlp_backward = MLP_BACKWARD.check
 
 
-_STD = {"small": lambda n_in, n_out: 0.01, "xavier": lambda n_in, n_out: np.sqrt(1 / n_in),
-        "he": lambda n_in, n_out: np.sqrt(2 / n_in)}
-def _draw(n_in, n_out, rng, scheme, std=_STD):
+def _draw(n_in, n_out, rng, scheme, std=STD):
     if scheme == "zeros":
         return np.zeros((n_in, n_out)), np.zeros(n_out)
     return rng.standard_normal((n_in, n_out)) * std[scheme](n_in, n_out), np.zeros(n_out)
-
-
-def _pairs(layer_sizes):
-    return list(zip(layer_sizes[:-1], layer_sizes[1:]))
 
 
 def _count_layers(params):
@@ -430,97 +377,63 @@ def _backward(output_slope=False, mask=lambda dA, Z: dA * (Z > 0), dW_of=lambda 
 # init_network: known mistakes, the more specific first
 
 
-@INIT_NETWORK.mistake("layer keys counted from 0", "the layers are numbered from 1, as in W1 and b1 for the first "
-                      "layer after the input; an index starting at 0 gives keys W0, b0, ... and no key for the last "
-                      "layer's number.")
-def _init_keys_from_zero(layer_sizes, rng, scheme="he"):
-    params = {}
-    for layer, (n_in, n_out) in enumerate(_pairs(layer_sizes)):
-        params[f"W{layer}"], params[f"b{layer}"] = _draw(n_in, n_out, rng, scheme)
-    return params
+def _network(layer=lambda n_in, n_out, rng, scheme, number, layer_sizes: _draw(n_in, n_out, rng, scheme), first=1,
+             drop_last=False):
+    """A correct init_network but for what is given: how each layer's (W, b) is drawn (`layer`, which also
+    gets the layer's number and the whole layer_sizes), the first layer's number, and the last layer left
+    out."""
+
+    def init_network(layer_sizes, rng, scheme="he"):
+        pairs = list(zip(layer_sizes[:-1], layer_sizes[1:]))
+        params = {}
+        for number, (n_in, n_out) in enumerate(pairs[:-1] if drop_last else pairs, start=first):
+            params[f"W{number}"], params[f"b{number}"] = layer(n_in, n_out, rng, scheme, number, layer_sizes)
+        return params
+
+    return init_network
 
 
-@INIT_NETWORK.mistake("last layer left out (off by one)", "layer_sizes holds L + 1 widths (the input's, then one per "
-                      "layer), so there are L = len(layer_sizes) − 1 layers; stopping one layer early drops the "
-                      "output layer.")
-def _init_last_layer_left_out(layer_sizes, rng, scheme="he"):
-    params = {}
-    for layer in range(1, len(layer_sizes) - 1):
-        params[f"W{layer}"], params[f"b{layer}"] = _draw(layer_sizes[layer - 1], layer_sizes[layer], rng, scheme)
-    return params
+INIT_NETWORK.mistake("layer keys counted from 0", "the layers are numbered from 1, as in W1 and b1 for the first "
+                     "layer after the input; an index starting at 0 gives keys W0, b0, ... and no key for the last "
+                     "layer's number.")(_network(first=0))
 
+INIT_NETWORK.mistake("last layer left out (off by one)", "layer_sizes holds L + 1 widths (the input's, then one per "
+                     "layer), so there are L = len(layer_sizes) − 1 layers; stopping one layer early drops the "
+                     "output layer.")(_network(drop_last=True))
 
-@INIT_NETWORK.mistake("output layer scaled differently", "the scheme applies to every layer, the output layer "
-                      "included: its standard deviation is the scheme's for its own n_in, not a different rule for "
-                      "the last layer.")
-def _init_output_layer_xavier(layer_sizes, rng, scheme="he"):
-    params = {}
-    pairs = _pairs(layer_sizes)
-    for layer, (n_in, n_out) in enumerate(pairs, start=1):
-        used = "xavier" if layer == len(pairs) and scheme == "he" else scheme
-        params[f"W{layer}"], params[f"b{layer}"] = _draw(n_in, n_out, rng, used)
-    return params
+INIT_NETWORK.mistake("output layer scaled differently", "the scheme applies to every layer, the output layer "
+                     "included: its standard deviation is the scheme's for its own n_in, not a different rule for "
+                     "the last layer.")(_network(lambda n_in, n_out, rng, scheme, number, layer_sizes: _draw(
+                         n_in, n_out, rng, "xavier" if number == len(layer_sizes) - 1 and scheme == "he" else scheme)))
 
+INIT_NETWORK.mistake("n_out in the scale (fan-out)", "He's variance 2 / n_in and Xavier's 1 / n_in count the inputs "
+                     "of a unit, the rows of W, because the sum a unit computes has n_in terms; n_out counts the "
+                     "columns.")(_network(lambda n_in, n_out, rng, scheme, *_: _draw(n_in, n_out, rng, scheme, {
+                         **STD, "xavier": lambda n_in, n_out: np.sqrt(1 / n_out),
+                         "he": lambda n_in, n_out: np.sqrt(2 / n_out)})))
 
-@INIT_NETWORK.mistake("n_out in the scale (fan-out)", "He's variance 2 / n_in and Xavier's 1 / n_in count the inputs "
-                      "of a unit, the rows of W, because the sum a unit computes has n_in terms; n_out counts the "
-                      "columns.")
-def _init_fan_out(layer_sizes, rng, scheme="he"):
-    std = {**_STD, "xavier": lambda n_in, n_out: np.sqrt(1 / n_out), "he": lambda n_in, n_out: np.sqrt(2 / n_out)}
-    params = {}
-    for layer, (n_in, n_out) in enumerate(_pairs(layer_sizes), start=1):
-        params[f"W{layer}"], params[f"b{layer}"] = _draw(n_in, n_out, rng, scheme, std)
-    return params
+INIT_NETWORK.mistake("first layer's n_in for every layer", "each layer's scale comes from its own number of inputs, "
+                     "the width of the layer below it, not from the network's input width.")(
+    _network(lambda n_in, n_out, rng, scheme, number, layer_sizes: _draw(n_in, n_out, rng, scheme, {
+        **STD, "xavier": lambda a, b: np.sqrt(1 / layer_sizes[0]), "he": lambda a, b: np.sqrt(2 / layer_sizes[0])})))
 
+INIT_NETWORK.mistake("W transposed", "W{l} has one row per input and one column per unit: shape (n_(l−1), n_l), so "
+                     "that the layer's output is its input times W.")(
+    _network(lambda n_in, n_out, rng, scheme, *_: (_draw(n_in, n_out, rng, scheme)[0].T, np.zeros(n_out))))
 
-@INIT_NETWORK.mistake("first layer's n_in for every layer", "each layer's scale comes from its own number of inputs, "
-                      "the width of the layer below it, not from the network's input width.")
-def _init_width_of_first_layer(layer_sizes, rng, scheme="he"):
-    params = {}
-    n_first = layer_sizes[0]
-    for layer, (n_in, n_out) in enumerate(_pairs(layer_sizes), start=1):
-        std = {**_STD, "xavier": lambda a, b: np.sqrt(1 / n_first), "he": lambda a, b: np.sqrt(2 / n_first)}
-        params[f"W{layer}"], params[f"b{layer}"] = _draw(n_in, n_out, rng, scheme, std)
-    return params
+INIT_NETWORK.mistake("scheme ignored", "the scheme argument chooses the initialisation for every layer; He is only "
+                     "the default.")(_network(lambda n_in, n_out, rng, scheme, *_: _draw(n_in, n_out, rng, "he")))
 
+# Even "zeros" draws from np.random, its weights multiplied by 0.
+INIT_NETWORK.mistake("np.random instead of rng", "np.random's functions use NumPy's hidden global state: draw every "
+                     "weight from the rng argument, so that the caller's seed decides the network.")(
+    _network(lambda n_in, n_out, rng, scheme, *_: (
+        np.random.randn(n_in, n_out) * (0.0 if scheme == "zeros" else STD[scheme](n_in, n_out)), np.zeros(n_out))))
 
-@INIT_NETWORK.mistake("W transposed", "W{l} has one row per input and one column per unit: shape (n_(l−1), n_l), so "
-                      "that the layer's output is its input times W.")
-def _init_transposed(layer_sizes, rng, scheme="he"):
-    params = {}
-    for layer, (n_in, n_out) in enumerate(_pairs(layer_sizes), start=1):
-        W, b = _draw(n_in, n_out, rng, scheme)
-        params[f"W{layer}"], params[f"b{layer}"] = W.T, b
-    return params
-
-
-@INIT_NETWORK.mistake("scheme ignored", "the scheme argument chooses the initialisation for every layer; He is only "
-                      "the default.")
-def _init_scheme_ignored(layer_sizes, rng, scheme="he"):
-    params = {}
-    for layer, (n_in, n_out) in enumerate(_pairs(layer_sizes), start=1):
-        params[f"W{layer}"], params[f"b{layer}"] = _draw(n_in, n_out, rng, "he")
-    return params
-
-
-@INIT_NETWORK.mistake("np.random instead of rng", "np.random's functions use NumPy's hidden global state: draw every "
-                      "weight from the rng argument, so that the caller's seed decides the network.")
-def _init_global_random(layer_sizes, rng, scheme="he"):
-    params = {}
-    for layer, (n_in, n_out) in enumerate(_pairs(layer_sizes), start=1):
-        scale = 0.0 if scheme == "zeros" else _STD[scheme](n_in, n_out)
-        params[f"W{layer}"], params[f"b{layer}"] = np.random.randn(n_in, n_out) * scale, np.zeros(n_out)
-    return params
-
-
-@INIT_NETWORK.mistake("new Generator for each layer", "a Generator made inside the function (one per layer, seeded by "
-                      "the layer's number) ignores the caller's rng: every seed gives the same network. Draw every "
-                      "layer from rng, in order.")
-def _init_generator_per_layer(layer_sizes, rng, scheme="he"):
-    params = {}
-    for layer, (n_in, n_out) in enumerate(_pairs(layer_sizes), start=1):
-        params[f"W{layer}"], params[f"b{layer}"] = _draw(n_in, n_out, np.random.default_rng(layer), scheme)
-    return params
+INIT_NETWORK.mistake("new Generator for each layer", "a Generator made inside the function (one per layer, seeded by "
+                     "the layer's number) ignores the caller's rng: every seed gives the same network. Draw every "
+                     "layer from rng, in order.")(
+    _network(lambda n_in, n_out, rng, scheme, number, _: _draw(n_in, n_out, np.random.default_rng(number), scheme)))
 
 
 @INIT_NETWORK.alternative

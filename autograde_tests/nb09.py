@@ -7,8 +7,10 @@ import numpy as np
 from autograde_tests.calling import call_student
 from autograde_tests.cases import Case, case_rng, seed_text, tolerance_for
 from autograde_tests.core import Exercise, Notebook, Verdict
-from autograde_tests.judging import Problem, behaviour_problem, compare
+from autograde_tests.judging import Problem, compare
 from autograde_tests.messages import describe, format_value
+from autograde_tests.nb02 import SeededCase, pair_verdict
+from autograde_tests.properties import behaviour_verdict, reproducibility, rng_unused
 from course_lib import regularization
 
 SEED = 9
@@ -128,10 +130,11 @@ FRACTION_TOLERANCE = 0.01
 
 
 @dataclass(frozen=True)
-class DropoutCase:
+class DropoutCase(SeededCase):
     """One call of dropout_forward on activations A of the given shape (uniform in [0.5, 2), so that no unit
     is 0 by chance), drawn from default_rng(data_seed). training None leaves the argument out (True)."""
 
+    option, left_out = "training", "True"
     shape: tuple
     keep_prob: float
     seed: int
@@ -146,23 +149,14 @@ class DropoutCase:
         return self.training is not False
 
     @property
-    def label(self):
-        text = (f"A {self.shape} {self.dtype} uniform in [0.5, 2) from {self.data_text}, keep_prob = "
-                f"{self.keep_prob}, rng = np.random.default_rng({self.seed})")
-        if self.training is None:
-            return text + ", training left out (so True)"
-        return text + (f", {self.training} passed by position" if self.positional else f", training = {self.training}")
+    def text(self):
+        return f"A {self.shape} {self.dtype} uniform in [0.5, 2) from {self.data_text}, keep_prob = {self.keep_prob}"
 
     def activations(self):
         return np.random.default_rng(self.data_seed).uniform(0.5, 2.0, self.shape).astype(self.dtype)
 
-    def call(self, seed):
-        args = (self.activations(), self.keep_prob, np.random.default_rng(seed))
-        if self.training is None:
-            return Case(args, label=self.label)
-        if self.positional:
-            return Case(args + (self.training,), label=self.label)
-        return Case(args, {"training": self.training}, label=self.label)
+    def arguments(self):
+        return self.activations(), self.keep_prob
 
 
 def _dropout_cases(hidden):
@@ -196,32 +190,18 @@ def _dropout_cases(hidden):
     return cases
 
 
-def _behaviour_symptom(outcome):
-    return outcome.error_type, frozenset(outcome.warnings), outcome.used_global_random, outcome.mutated
-
-
-def _pair(value):
-    """(out, mask, Problem, symptom) from what came back."""
-    if not (isinstance(value, tuple | list) and len(value) == 2):
-        cause = ("the function returns None: is a `return` statement missing?" if value is None
-                 else "return the two results together: out first, then mask.")
-        return None, None, Problem("pair", (f"got      {describe(value)}", "expected a pair (out, mask)"), cause), \
-            type(value).__name__
-    return value[0], value[1], None, None
-
-
-def _eval_problem(out, mask, A, case):
+def _eval_verdict(out, mask, A, case):
     problem = compare(out, A, **tolerance_for(case.call(case.seed)), path="out")
     if problem is not None:
-        return Problem("eval_" + problem.kind, problem.lines,
-                       "at evaluation time every unit is kept and nothing is rescaled: out is A itself. (The "
-                       "rescaling during training already keeps each unit's expected value equal to A.)"), \
-            _eval_symptom(out, A)
+        return Verdict(Problem("eval_" + problem.kind, problem.lines,
+                               "at evaluation time every unit is kept and nothing is rescaled: out is A itself. (The "
+                               "rescaling during training already keeps each unit's expected value equal to A.)"),
+                       _eval_symptom(out, A))
     if mask is not None:
-        return Problem("eval_mask", (f"got      mask: {describe(mask)}", "expected mask: None"),
-                       "at evaluation time (training=False) nothing is dropped, so there is no mask: return "
-                       "None in its place."), describe(mask)
-    return None, None
+        return Verdict(Problem("eval_mask", (f"got      mask: {describe(mask)}", "expected mask: None"),
+                               "at evaluation time (training=False) nothing is dropped, so there is no mask: return "
+                               "None in its place."), describe(mask))
+    return Verdict(None)
 
 
 def _eval_symptom(out, A):
@@ -240,119 +220,104 @@ def _ratio(out, A):
     return None
 
 
-def _mask_problem(mask, A, case):
+def _mask_verdict(mask, A):
     if not isinstance(mask, np.ndarray):
-        return Problem("mask_type", (f"got      mask: {describe(mask)}",
-                                     f"expected mask: a NumPy array of booleans (or of 0s and 1s), shape {A.shape}"),
-                       "the mask is an array shaped like A, True (or 1) where the unit is kept."), describe(mask)
+        return Verdict(Problem("mask_type", (f"got      mask: {describe(mask)}",
+                                             f"expected mask: a NumPy array of booleans (or of 0s and 1s), shape "
+                                             f"{A.shape}"),
+                               "the mask is an array shaped like A, True (or 1) where the unit is kept."),
+                       describe(mask))
     if mask.shape != A.shape:
-        return Problem("mask_shape", (f"got      mask of shape {mask.shape}", f"expected mask of shape {A.shape}"),
-                       "every unit of every sample gets its own draw: the mask has A's shape, so that each "
-                       "sample loses different units."), mask.shape
+        return Verdict(Problem("mask_shape", (f"got      mask of shape {mask.shape}",
+                                              f"expected mask of shape {A.shape}"),
+                               "every unit of every sample gets its own draw: the mask has A's shape, so that each "
+                               "sample loses different units."), mask.shape)
     if mask.dtype.kind not in "biuf" or not np.isin(mask, (0, 1)).all():
         values = np.unique(mask) if mask.dtype.kind in "biuf" else mask.dtype
-        return Problem("mask_values", (f"got      mask with values {format_value(values)}",
-                                       "expected only 0 and 1 (or False and True)"),
-                       "the mask itself is unscaled: 1 for a kept unit and 0 for a dropped one; the division by "
-                       "keep_prob belongs to out."), float(np.max(mask)) if mask.dtype.kind in "iuf" else "values"
-    return None, None
+        return Verdict(Problem("mask_values", (f"got      mask with values {format_value(values)}",
+                                               "expected only 0 and 1 (or False and True)"),
+                               "the mask itself is unscaled: 1 for a kept unit and 0 for a dropped one; the division "
+                               "by keep_prob belongs to out."),
+                       float(np.max(mask)) if mask.dtype.kind in "iuf" else "values")
+    return None
 
 
-def _out_problem(out, mask, A, case):
+def _out_verdict(out, mask, A, case):
     if not isinstance(out, np.ndarray):
-        return Problem("out_type", (f"got      out: {describe(out)}", f"expected out: a NumPy array of floats, "
-                                                                        f"shape {A.shape}"),
-                       "out is an array shaped like A."), describe(out)
+        return Verdict(Problem("out_type", (f"got      out: {describe(out)}",
+                                            f"expected out: a NumPy array of floats, shape {A.shape}"),
+                               "out is an array shaped like A."), describe(out))
     if out.shape != A.shape or out.dtype.kind != "f":
-        return Problem("out_shape", (f"got      out: {describe(out)}", f"expected out: an array of floats, "
-                                                                        f"shape {A.shape}"),
-                       "out is shaped like A, with A's units where the mask keeps them."), (out.shape, out.dtype.kind)
+        return Verdict(Problem("out_shape", (f"got      out: {describe(out)}",
+                                             f"expected out: an array of floats, shape {A.shape}"),
+                               "out is shaped like A, with A's units where the mask keeps them."),
+                       (out.shape, out.dtype.kind))
     wanted = A * mask.astype(A.dtype) / A.dtype.type(case.keep_prob)
     tolerance = tolerance_for(case.call(case.seed))
     close = np.isclose(out.astype(np.float64), wanted.astype(np.float64), equal_nan=False, **tolerance)
-    if not close.all():
-        index = tuple(int(i) for i in np.argwhere(~close)[0])
-        kept = bool(mask[index])
-        where = ", ".join(map(str, index))
-        return Problem("rescaling", (f"got      out[{where}] = {format_value(float(out[index]))} (indices count "
-                                     f"from 0) where A is {format_value(float(A[index]))} and your mask is "
-                                     f"{int(kept)}; {int((~close).sum())} of {close.size} entries are not A "
-                                     "masked by your mask and rescaled by keep_prob",
-                                     f"expected {format_value(float(wanted[index]))}, that is "
-                                     + ("A / keep_prob for a kept unit" if kept else "0 for a dropped unit")),
-                       "inverted dropout zeroes the dropped units and divides the kept ones by keep_prob, using "
-                       "the very mask it returns."), _ratio(out, wanted)
-    return None, None
+    if close.all():
+        return None
+    index = tuple(int(i) for i in np.argwhere(~close)[0])
+    kept = bool(mask[index])
+    where = ", ".join(map(str, index))
+    return Verdict(Problem("rescaling", (f"got      out[{where}] = {format_value(float(out[index]))} (indices count "
+                                         f"from 0) where A is {format_value(float(A[index]))} and your mask is "
+                                         f"{int(kept)}; {int((~close).sum())} of {close.size} entries are not A "
+                                         "masked by your mask and rescaled by keep_prob",
+                                         f"expected {format_value(float(wanted[index]))}, that is "
+                                         + ("A / keep_prob for a kept unit" if kept else "0 for a dropped unit")),
+                           "inverted dropout zeroes the dropped units and divides the kept ones by keep_prob, using "
+                           "the very mask it returns."), _ratio(out, wanted))
 
 
-def _fraction_problem(mask, case):
+def _fraction_verdict(mask, case):
     if mask.size < MIN_FRACTION_SIZE:
-        return None, None
+        return None
     fraction = float(np.mean(mask.astype(bool)))
     if abs(fraction - case.keep_prob) <= FRACTION_TOLERANCE:
-        return None, None
-    return Problem("fraction", (f"got      {fraction:.2%} of the {mask.size:,} units kept",
-                                f"expected about keep_prob = {case.keep_prob:.0%} of them (within "
-                                f"{FRACTION_TOLERANCE:g} as a fraction)"),
-                   "each unit is kept with probability keep_prob: compare a uniform draw in [0, 1) with "
-                   "keep_prob so that it comes out True that often."), fraction
+        return None
+    return Verdict(Problem("fraction", (f"got      {fraction:.2%} of the {mask.size:,} units kept",
+                                        f"expected about keep_prob = {case.keep_prob:.0%} of them (within "
+                                        f"{FRACTION_TOLERANCE:g} as a fraction)"),
+                           "each unit is kept with probability keep_prob: compare a uniform draw in [0, 1) with "
+                           "keep_prob so that it comes out True that often."), fraction)
 
 
-def _shared_problem(mask):
+def _shared_verdict(mask):
     rows = mask.reshape(len(mask), -1) if mask.ndim > 1 else None
     if rows is None or len(rows) < 2 or rows.shape[1] < 2 or rows.all() or not (rows == rows[0]).all():
-        return None, None
-    return Problem("shared", ("got      the same mask row for every sample",
-                              "expected every sample to drop its own units"),
-                   "draw one number per entry of A, not one per unit shared by the whole batch."), "shared"
+        return None
+    return Verdict(Problem("shared", ("got      the same mask row for every sample",
+                                      "expected every sample to drop its own units"),
+                           "draw one number per entry of A, not one per unit shared by the whole batch."), "shared")
 
 
-def _random_source_problem(fn, case, outcome, mask):
+def _drawn_mask(value):
+    """The mask of a call's result, as booleans, or None where there is no mask to read."""
+    if isinstance(value, tuple | list) and len(value) == 2 and isinstance(value[1], np.ndarray):
+        return value[1].astype(bool)
+    return None
+
+
+def _random_source_verdict(fn, case, outcome, mask):
     if case.keep_prob == 1.0:  # every unit is kept: nothing random to judge
-        return None, None
-    if not outcome.generators_used:
-        return Problem("rng_unused", ("got      rng's state unchanged: nothing was drawn from it",
-                                      "expected the mask drawn from rng"),
-                       "draw the mask from the rng argument, not from a Generator made inside the function."), \
-            "rng_unused"
-    for seed, same, kind in ((case.seed, True, "not_reproducible"), (case.seed + 1, False, "same_for_every_seed")):
-        other = call_student(fn, case.call(seed), DROPOUT_PARAMETERS)
-        problem = behaviour_problem(other)
-        if problem is not None:
-            return problem, _behaviour_symptom(other)
-        value = other.value
-        other_mask = value[1] if isinstance(value, tuple | list) and len(value) == 2 else None
-        equal = isinstance(other_mask, np.ndarray) and other_mask.shape == mask.shape and np.array_equal(
-            other_mask.astype(bool), mask.astype(bool))
-        if equal != same:
-            if same:
-                return Problem(kind, (f"got      another mask from a second call with a new "
-                                      f"np.random.default_rng({seed})", "expected the same mask for the same seed"),
-                               "take every random number from rng, and nothing from elsewhere."), kind
-            return Problem(kind, (f"got      the same mask from np.random.default_rng({case.seed}) and "
-                                  f"np.random.default_rng({seed})", "expected another mask for another seed"),
-                           "the mask must come from rng's draws."), kind
-    return None, None
+        return None
+    return rng_unused(outcome, "the mask") or reproducibility(fn, case, DROPOUT_PARAMETERS, _drawn_mask,
+                                                              mask.astype(bool), "masks")
 
 
 def _inspect_dropout_forward(fn, case):
     """The Verdict on fn for one DropoutCase: the first property that fails, and its symptom."""
     outcome = call_student(fn, case.call(case.seed), DROPOUT_PARAMETERS)
-    problem = behaviour_problem(outcome)
-    if problem is not None:
-        return Verdict(problem, _behaviour_symptom(outcome))
-    out, mask, problem, symptom = _pair(outcome.value)
-    A = case.activations()
-    if problem is None and not case.trains:
-        problem, symptom = _eval_problem(out, mask, A, case)
-        return Verdict(problem, symptom)
-    for judge in (lambda: _mask_problem(mask, A, case), lambda: _out_problem(out, mask, A, case),
-                  lambda: _fraction_problem(mask, case), lambda: _shared_problem(mask),
-                  lambda: _random_source_problem(fn, case, outcome, mask)):
-        if problem is not None:
-            break
-        problem, symptom = judge()
-    return Verdict(problem, symptom)
+    verdict = behaviour_verdict(outcome) or pair_verdict(outcome.value, "(out, mask)",
+                                                         "return the two results together: out first, then mask.")
+    if verdict is not None:
+        return verdict
+    (out, mask), A = outcome.value, case.activations()
+    if not case.trains:
+        return _eval_verdict(out, mask, A, case)
+    return (_mask_verdict(mask, A) or _out_verdict(out, mask, A, case) or _fraction_verdict(mask, case)
+            or _shared_verdict(mask) or _random_source_verdict(fn, case, outcome, mask) or Verdict(None))
 
 
 DROPOUT_FORWARD = Exercise("dropout_forward", regularization.dropout_forward, _dropout_cases,
