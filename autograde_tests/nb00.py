@@ -1,7 +1,7 @@
 """Checks for notebook 00 (welcome): the ungraded practice exercise `celsius_to_fahrenheit`.
 
-The exercise exists to show how exercises, test cells and failure messages work, so its checks are built
-with the same machinery as every graded check (`autograde_tests.core.check_cases`)."""
+The exercise exists to show how exercises, test cells and failure messages work, so its check is built
+with the same machinery as every graded check (`autograde_tests.core.Exercise`)."""
 
 import numpy as np
 
@@ -21,30 +21,21 @@ def celsius_to_fahrenheit(c):
     return c * 9 / 5 + 32
 
 
-def _visible_cases():
-    return [
+def _celsius_to_fahrenheit_cases(hidden):
+    """celsius_to_fahrenheit converts numbers and arrays of any shape, leaving its argument untouched."""
+    cases = [
         Case((100.0,), hint=FORMULA_HINT),
         Case((np.array([-40.0, 0.0, 37.0, 100.0]),), hint=FORMULA_HINT),
     ]
-
-
-def _hidden_cases():
-    rng = case_rng(SEED)
-    temperatures = rng.uniform(-30.0, 45.0, size=(3, 4))
-    return [
-        Case((0,), hint="an int argument works the same way as a float."),
-        Case((temperatures,), label=f"c = uniform(-30, 45) of shape (3, 4) from {seed_text(SEED)}",
-             hint="every entry is converted: the result has the shape of c."),
-        Case((temperatures.astype(np.float32),), label="the same c as float32"),
-        Case((np.array([-17, 0, 21, 37]),), hint="an int array works too: use / (true division), not //."),
-    ]
-
-
-def _celsius_to_fahrenheit_cases(hidden):
-    """celsius_to_fahrenheit converts numbers and arrays of any shape, leaving its argument untouched."""
-    cases = _visible_cases()
     if hidden:
-        cases += _hidden_cases()
+        temperatures = case_rng(SEED).uniform(-30.0, 45.0, size=(3, 4))
+        cases += [
+            Case((0,), hint="an int argument works the same way as a float."),
+            Case((temperatures,), label=f"c = uniform(-30, 45) of shape (3, 4) from {seed_text(SEED)}",
+                 hint="every entry is converted: the result has the shape of c."),
+            Case((temperatures.astype(np.float32),), label="the same c as float32"),
+            Case((np.array([-17, 0, 21, 37]),), hint="an int array works too: use / (true division), not //."),
+        ]
     return cases
 
 
@@ -56,27 +47,18 @@ check_celsius_to_fahrenheit = CELSIUS_TO_FAHRENHEIT.check
 # celsius_to_fahrenheit: known mistakes, the more specific first
 
 
-@CELSIUS_TO_FAHRENHEIT.mistake("fraction upside down", "Fahrenheit degrees are smaller than Celsius degrees, so the "
-                               "factor is 9 / 5 = 1.8, not 5 / 9.")
-def _fraction_upside_down(c):
-    return c * 5 / 9 + 32
+CELSIUS_TO_FAHRENHEIT.mistake("fraction upside down", "Fahrenheit degrees are smaller than Celsius degrees, so the "
+                              "factor is 9 / 5 = 1.8, not 5 / 9.")(lambda c: c * 5 / 9 + 32)
 
+CELSIUS_TO_FAHRENHEIT.mistake("offset forgotten", "water freezes at 0 °C = 32 °F: after scaling, add 32.")(
+    lambda c: c * 9 / 5)
 
-@CELSIUS_TO_FAHRENHEIT.mistake("offset forgotten", "water freezes at 0 °C = 32 °F: after scaling, add 32.")
-def _offset_forgotten(c):
-    return c * 9 / 5
+CELSIUS_TO_FAHRENHEIT.mistake("offset added before scaling", "this adds 32 before multiplying by 9 / 5; the formula "
+                              "scales first, then adds 32.")(lambda c: (c + 32) * 9 / 5)
 
-
-@CELSIUS_TO_FAHRENHEIT.mistake("offset added before scaling", "this adds 32 before multiplying by 9 / 5; the formula "
-                               "scales first, then adds 32.")
-def _offset_added_first(c):
-    return (c + 32) * 9 / 5
-
-
-@CELSIUS_TO_FAHRENHEIT.mistake("converts the other way", "subtracting 32 and multiplying by 5 / 9 turns Fahrenheit "
-                               "into Celsius; this exercise goes from Celsius to Fahrenheit.")
-def _inverse_conversion(c):
-    return (c - 32) * 5 / 9
+CELSIUS_TO_FAHRENHEIT.mistake("converts the other way", "subtracting 32 and multiplying by 5 / 9 turns Fahrenheit "
+                              "into Celsius; this exercise goes from Celsius to Fahrenheit.")(
+    lambda c: (c - 32) * 5 / 9)
 
 
 @CELSIUS_TO_FAHRENHEIT.mistake("changes c in place", "*= and += on c write into the caller's array, so their data is "
@@ -87,10 +69,8 @@ def _in_place(c):
     return c
 
 
-@CELSIUS_TO_FAHRENHEIT.mistake("floor division", "// rounds down to a whole number (37 * 9 // 5 is 66, not 66.6): use "
-                               "/.")
-def _floor_division(c):
-    return c * 9 // 5 + 32
+CELSIUS_TO_FAHRENHEIT.mistake("floor division", "// rounds down to a whole number (37 * 9 // 5 is 66, not 66.6): use "
+                              "/.")(lambda c: c * 9 // 5 + 32)
 
 
 @CELSIUS_TO_FAHRENHEIT.mistake("no return", "the function computes the value but never returns it, so the caller gets "
@@ -100,14 +80,8 @@ def _no_return(c):
 
 
 CELSIUS_TO_FAHRENHEIT.alternative(lambda c: c * 1.8 + 32)
-
-
 CELSIUS_TO_FAHRENHEIT.alternative(lambda c: 32 + 9 * c / 5)
-
-
 CELSIUS_TO_FAHRENHEIT.alternative(lambda c: np.add(np.multiply(c, 9 / 5), 32))
-
-
 CELSIUS_TO_FAHRENHEIT.alternative(lambda c: np.asarray(c, dtype=float) * 9 / 5 + 32)
 
 
