@@ -223,31 +223,22 @@ IN_PLACE = ("an augmented assignment (*=, +=) on an argument writes into the cal
 # neuron_output: known mistakes, the more specific first
 
 
-@NEURON_OUTPUT.mistake("bias forgotten", "a neuron adds its bias once, after the weighted sum of its inputs.")
-def _neuron_bias_forgotten(inputs, weights, bias):
-    return np.dot(inputs, weights)
+NEURON_OUTPUT.mistake("bias forgotten", "a neuron adds its bias once, after the weighted sum of its inputs.")(
+    lambda inputs, weights, bias: np.dot(inputs, weights))
 
+NEURON_OUTPUT.mistake("products not summed", "multiplying inputs and weights entry by entry gives one product per "
+                      "input; a neuron then adds those products up into a single number (a dot product).")(
+    lambda inputs, weights, bias: inputs * weights + bias)
 
-@NEURON_OUTPUT.mistake("products not summed", "multiplying inputs and weights entry by entry gives one product per "
-                       "input; a neuron then adds those products up into a single number (a dot product).")
-def _neuron_products_not_summed(inputs, weights, bias):
-    return inputs * weights + bias
+NEURON_OUTPUT.mistake("bias multiplied", "the bias is added to the weighted sum, not multiplied with it.")(
+    lambda inputs, weights, bias: np.dot(inputs, weights) * bias)
 
+NEURON_OUTPUT.mistake("bias added to every product", "adding the bias before summing counts it once per input; sum "
+                      "the products first, then add the bias once.")(
+    lambda inputs, weights, bias: (inputs * weights + bias).sum())
 
-@NEURON_OUTPUT.mistake("bias multiplied", "the bias is added to the weighted sum, not multiplied with it.")
-def _neuron_bias_multiplied(inputs, weights, bias):
-    return np.dot(inputs, weights) * bias
-
-
-@NEURON_OUTPUT.mistake("bias added to every product", "adding the bias before summing counts it once per input; sum "
-                       "the products first, then add the bias once.")
-def _neuron_bias_in_every_product(inputs, weights, bias):
-    return (inputs * weights + bias).sum()
-
-
-@NEURON_OUTPUT.mistake("inputs added to weights", "each input is multiplied by its weight, not added to it.")
-def _neuron_added_instead_of_multiplied(inputs, weights, bias):
-    return np.sum(inputs + weights) + bias
+NEURON_OUTPUT.mistake("inputs added to weights", "each input is multiplied by its weight, not added to it.")(
+    lambda inputs, weights, bias: np.sum(inputs + weights) + bias)
 
 
 @NEURON_OUTPUT.mistake("loop skips the last input", "the loop stops one input early: range(n) already stops before n, "
@@ -266,17 +257,9 @@ def _neuron_scales_inputs_in_place(inputs, weights, bias):
 
 
 NEURON_OUTPUT.alternative(lambda inputs, weights, bias: sum(x * w for x, w in zip(inputs, weights)) + bias)
-
-
 NEURON_OUTPUT.alternative(lambda inputs, weights, bias: np.dot(inputs, weights) + bias)
-
-
 NEURON_OUTPUT.alternative(lambda inputs, weights, bias: inputs @ weights + bias)
-
-
 NEURON_OUTPUT.alternative(lambda inputs, weights, bias: np.einsum("i,i->", inputs, weights) + bias)
-
-
 NEURON_OUTPUT.alternative(lambda inputs, weights, bias: np.array(np.sum(inputs * weights) + bias))
 
 
@@ -292,33 +275,22 @@ def _neuron_loop(inputs, weights, bias):
 # layer_output: known mistakes, the more specific first
 
 
-@LAYER_OUTPUT.mistake("neurons as rows", "weights has one column per neuron, shape (D, n_out): the inputs go on the "
-                      "left of the product. With weights on the left, the rows are treated as neurons.")
-def _layer_neurons_as_rows(inputs, weights, biases):
-    return weights @ inputs + biases
+LAYER_OUTPUT.mistake("neurons as rows", "weights has one column per neuron, shape (D, n_out): the inputs go on the "
+                     "left of the product. With weights on the left, the rows are treated as neurons.")(
+    lambda inputs, weights, biases: weights @ inputs + biases)
 
+LAYER_OUTPUT.mistake("biases summed", "each neuron adds its own bias: add the vector of biases, one per output, not "
+                     "their total.")(lambda inputs, weights, biases: inputs @ weights + np.sum(biases))
 
-@LAYER_OUTPUT.mistake("biases summed", "each neuron adds its own bias: add the vector of biases, one per output, not "
-                      "their total.")
-def _layer_biases_summed(inputs, weights, biases):
-    return inputs @ weights + np.sum(biases)
+LAYER_OUTPUT.mistake("biases forgotten", "each neuron adds its bias after its weighted sum.")(
+    lambda inputs, weights, biases: inputs @ weights)
 
+LAYER_OUTPUT.mistake("products not summed", "each neuron sums its products over the D inputs; multiplying entry by "
+                     "entry leaves a (D, n_out) table of products. A matrix product does the sums.")(
+    lambda inputs, weights, biases: inputs[:, None] * weights + biases)
 
-@LAYER_OUTPUT.mistake("biases forgotten", "each neuron adds its bias after its weighted sum.")
-def _layer_biases_forgotten(inputs, weights, biases):
-    return inputs @ weights
-
-
-@LAYER_OUTPUT.mistake("products not summed", "each neuron sums its products over the D inputs; multiplying entry by "
-                      "entry leaves a (D, n_out) table of products. A matrix product does the sums.")
-def _layer_products_not_summed(inputs, weights, biases):
-    return inputs[:, None] * weights + biases
-
-
-@LAYER_OUTPUT.mistake("first neuron only", "the layer has one output per neuron (per column of weights): return all "
-                      "n_out of them.")
-def _layer_first_neuron_only(inputs, weights, biases):
-    return np.dot(inputs, weights[:, 0]) + biases[0]
+LAYER_OUTPUT.mistake("first neuron only", "the layer has one output per neuron (per column of weights): return all "
+                     "n_out of them.")(lambda inputs, weights, biases: np.dot(inputs, weights[:, 0]) + biases[0])
 
 
 @LAYER_OUTPUT.mistake("adds into biases in place", IN_PLACE)
@@ -327,60 +299,38 @@ def _layer_adds_into_biases(inputs, weights, biases):
     return biases
 
 
-@LAYER_OUTPUT.mistake("returns a list", "the numbers are right, but the exercise asks for a NumPy array: a list has "
-                      "no .shape and no elementwise arithmetic, which the next notebooks rely on.")
-def _layer_returns_list(inputs, weights, biases):
-    return [float(np.dot(inputs, weights[:, j]) + biases[j]) for j in range(weights.shape[1])]
-
+LAYER_OUTPUT.mistake("returns a list", "the numbers are right, but the exercise asks for a NumPy array: a list has "
+                     "no .shape and no elementwise arithmetic, which the next notebooks rely on.")(
+    lambda inputs, weights, biases: [float(np.dot(inputs, weights[:, j]) + biases[j]) for j in range(weights.shape[1])])
 
 LAYER_OUTPUT.alternative(lambda inputs, weights, biases: np.dot(inputs, weights) + biases)
-
-
 LAYER_OUTPUT.alternative(lambda inputs, weights, biases: weights.T @ inputs + biases)
-
-
 LAYER_OUTPUT.alternative(lambda inputs, weights, biases: np.einsum("i,ij->j", inputs, weights) + biases)
-
-
 LAYER_OUTPUT.alternative(lambda inputs, weights, biases: (inputs[:, None] * weights).sum(axis=0) + biases)
-
-
-@LAYER_OUTPUT.alternative
-def _layer_neuron_by_neuron(inputs, weights, biases):
-    return np.array([np.dot(inputs, weights[:, j]) + biases[j] for j in range(weights.shape[1])])
+LAYER_OUTPUT.alternative(lambda inputs, weights, biases: np.array([np.dot(inputs, weights[:, j]) + biases[j]
+                                                                  for j in range(weights.shape[1])]))
 
 
 # ---------------------------------------------------------------------------------------------
 # perceptron: known mistakes, the more specific first
 
 
-@PERCEPTRON.mistake("strict inequality", "the perceptron fires (returns 1) when z >= 0, so z == 0 gives 1; a strict > "
-                    "puts z == 0 on the wrong side.")
-def _perceptron_strict(inputs, weights, bias):
-    return int(np.dot(inputs, weights) + bias > 0)
+PERCEPTRON.mistake("strict inequality", "the perceptron fires (returns 1) when z >= 0, so z == 0 gives 1; a strict > "
+                   "puts z == 0 on the wrong side.")(
+    lambda inputs, weights, bias: int(np.dot(inputs, weights) + bias > 0))
 
+PERCEPTRON.mistake("no threshold", "this returns z itself; the perceptron thresholds it, to 1 where z >= 0 and 0 "
+                   "elsewhere.")(lambda inputs, weights, bias: np.dot(inputs, weights) + bias)
 
-@PERCEPTRON.mistake("no threshold", "this returns z itself; the perceptron thresholds it, to 1 where z >= 0 and 0 "
-                    "elsewhere.")
-def _perceptron_returns_z(inputs, weights, bias):
-    return np.dot(inputs, weights) + bias
+PERCEPTRON.mistake("np.sign", "np.sign(z) gives -1 for z < 0 and 0 at z == 0; the perceptron gives 0 and 1.")(
+    lambda inputs, weights, bias: np.sign(np.dot(inputs, weights) + bias))
 
+PERCEPTRON.mistake("bias forgotten", "z is the weighted sum plus the bias: without the bias the boundary always "
+                   "passes through the origin.")(lambda inputs, weights, bias: int(np.dot(inputs, weights) >= 0))
 
-@PERCEPTRON.mistake("np.sign", "np.sign(z) gives -1 for z < 0 and 0 at z == 0; the perceptron gives 0 and 1.")
-def _perceptron_sign(inputs, weights, bias):
-    return np.sign(np.dot(inputs, weights) + bias)
-
-
-@PERCEPTRON.mistake("bias forgotten", "z is the weighted sum plus the bias: without the bias the boundary always "
-                    "passes through the origin.")
-def _perceptron_bias_forgotten(inputs, weights, bias):
-    return int(np.dot(inputs, weights) >= 0)
-
-
-@PERCEPTRON.mistake("bias used as a threshold", "comparing the weighted sum with the bias is not adding it: z is the "
-                    "weighted sum plus the bias, compared with 0 (a threshold t is the bias -t).")
-def _perceptron_bias_as_threshold(inputs, weights, bias):
-    return int(np.dot(inputs, weights) >= bias)
+PERCEPTRON.mistake("bias used as a threshold", "comparing the weighted sum with the bias is not adding it: z is the "
+                   "weighted sum plus the bias, compared with 0 (a threshold t is the bias -t).")(
+    lambda inputs, weights, bias: int(np.dot(inputs, weights) >= bias))
 
 
 @PERCEPTRON.mistake("z truncated to an int", "converting z to an int rounds it towards 0, so a z such as -0.5 becomes "
@@ -390,32 +340,19 @@ def _perceptron_truncates_z(inputs, weights, bias):
     return 1 if z >= 0 else 0
 
 
-@PERCEPTRON.mistake("returns a boolean", "the comparison's result is a boolean (True or False); the exercise asks for "
-                    "the integer 1 or 0, which later code can add and multiply.")
-def _perceptron_boolean(inputs, weights, bias):
-    return np.dot(inputs, weights) + bias >= 0
+PERCEPTRON.mistake("returns a boolean", "the comparison's result is a boolean (True or False); the exercise asks for "
+                   "the integer 1 or 0, which later code can add and multiply.")(
+    lambda inputs, weights, bias: np.dot(inputs, weights) + bias >= 0)
 
+PERCEPTRON.mistake("returns a float", "the value is right, but it is a float (1.0 or 0.0): the exercise asks for the "
+                   "integer 1 or 0.")(lambda inputs, weights, bias: np.heaviside(np.dot(inputs, weights) + bias, 1.0))
 
-@PERCEPTRON.mistake("returns a float", "the value is right, but it is a float (1.0 or 0.0): the exercise asks for the "
-                    "integer 1 or 0.")
-def _perceptron_float(inputs, weights, bias):
-    return np.heaviside(np.dot(inputs, weights) + bias, 1.0)
-
-
-@PERCEPTRON.mistake("output inverted", "the output is 1 where z >= 0 and 0 where z < 0, not the other way round.")
-def _perceptron_inverted(inputs, weights, bias):
-    return int(np.dot(inputs, weights) + bias < 0)
-
+PERCEPTRON.mistake("output inverted", "the output is 1 where z >= 0 and 0 where z < 0, not the other way round.")(
+    lambda inputs, weights, bias: int(np.dot(inputs, weights) + bias < 0))
 
 PERCEPTRON.alternative(lambda inputs, weights, bias: int(np.dot(inputs, weights) + bias >= 0))
-
-
 PERCEPTRON.alternative(lambda inputs, weights, bias: np.where(inputs @ weights + bias >= 0, 1, 0))
-
-
 PERCEPTRON.alternative(lambda inputs, weights, bias: np.int64(1) if inputs @ weights >= -bias else np.int64(0))
-
-
 PERCEPTRON.alternative(lambda inputs, weights, bias: int(np.heaviside(np.dot(inputs, weights) + bias, 1.0)))
 
 
@@ -431,67 +368,39 @@ def _perceptron_if_else(inputs, weights, bias):
 # and_gate_parameters: known mistakes, the more specific first
 
 
-@AND_GATE_PARAMETERS.mistake("OR gate", "these parameters fire when either input is 1: that is OR. For AND, the bias "
-                             "must keep z below 0 unless both inputs are 1: with both inputs at 1, z is the sum of "
-                             "the weights plus the bias; with one input at 1, only one weight counts.")
-def _and_or_gate():
-    return np.array([1.0, 1.0]), -0.5
+AND_GATE_PARAMETERS.mistake("OR gate", "these parameters fire when either input is 1: that is OR. For AND, the bias "
+                            "must keep z below 0 unless both inputs are 1: with both inputs at 1, z is the sum of "
+                            "the weights plus the bias; with one input at 1, only one weight counts.")(
+    lambda: (np.array([1.0, 1.0]), -0.5))
 
+AND_GATE_PARAMETERS.mistake("boundary through a corner", "a corner where AND gives 0 lies exactly on the line z == "
+                            "0, and the perceptron fires at z == 0. Move the line off the corners, to sit between "
+                            "(1, 1) and the other three.")(lambda: (np.array([1.0, 1.0]), -1.0))
 
-@AND_GATE_PARAMETERS.mistake("boundary through a corner", "a corner where AND gives 0 lies exactly on the line z == "
-                             "0, and the perceptron fires at z == 0. Move the line off the corners, to sit between "
-                             "(1, 1) and the other three.")
-def _and_boundary_through_a_corner():
-    return np.array([1.0, 1.0]), -1.0
+AND_GATE_PARAMETERS.mistake("bias sign flipped", "the perceptron fires at every corner: with positive weights, a "
+                            "positive bias makes z >= 0 everywhere. AND needs a negative bias, larger in size than "
+                            "either weight.")(lambda: (np.array([1.0, 1.0]), 1.5))
 
+AND_GATE_PARAMETERS.mistake("NAND gate", "every sign is flipped, which inverts the outputs (NAND): flip the signs of "
+                            "the weights and of the bias.")(lambda: (np.array([-1.0, -1.0]), 1.5))
 
-@AND_GATE_PARAMETERS.mistake("bias sign flipped", "the perceptron fires at every corner: with positive weights, a "
-                             "positive bias makes z >= 0 everywhere. AND needs a negative bias, larger in size than "
-                             "either weight.")
-def _and_bias_sign_flipped():
-    return np.array([1.0, 1.0]), 1.5
+AND_GATE_PARAMETERS.mistake("bias and weights swapped", "the pair comes in the order (weights, bias).")(
+    lambda: (-1.5, np.array([1.0, 1.0])))
 
+AND_GATE_PARAMETERS.mistake("bias as an array", "the bias is one number (a float), not an array holding one number.")(
+    lambda: (np.array([1.0, 1.0]), np.array([-1.5])))
 
-@AND_GATE_PARAMETERS.mistake("NAND gate", "every sign is flipped, which inverts the outputs (NAND): flip the signs of "
-                             "the weights and of the bias.")
-def _and_nand():
-    return np.array([-1.0, -1.0]), 1.5
+AND_GATE_PARAMETERS.mistake("weights as a column", "weights has shape (2,), one weight per input, like perceptron's "
+                            "`weights` argument; a column of shape (2, 1) is a matrix.")(
+    lambda: (np.array([[1.0], [1.0]]), -1.5))
 
-
-@AND_GATE_PARAMETERS.mistake("bias and weights swapped", "the pair comes in the order (weights, bias).")
-def _and_swapped_pair():
-    return -1.5, np.array([1.0, 1.0])
-
-
-@AND_GATE_PARAMETERS.mistake("bias as an array", "the bias is one number (a float), not an array holding one number.")
-def _and_bias_as_array():
-    return np.array([1.0, 1.0]), np.array([-1.5])
-
-
-@AND_GATE_PARAMETERS.mistake("weights as a column", "weights has shape (2,), one weight per input, like perceptron's "
-                             "`weights` argument; a column of shape (2, 1) is a matrix.")
-def _and_weights_as_column():
-    return np.array([[1.0], [1.0]]), -1.5
-
-
-@AND_GATE_PARAMETERS.mistake("weights as a list", "the exercise asks for the weights as a NumPy array of 2 numbers, "
-                             "the kind of `weights` that perceptron is given.")
-def _and_weights_as_list():
-    return [1.0, 1.0], -1.5
-
+AND_GATE_PARAMETERS.mistake("weights as a list", "the exercise asks for the weights as a NumPy array of 2 numbers, "
+                            "the kind of `weights` that perceptron is given.")(lambda: ([1.0, 1.0], -1.5))
 
 AND_GATE_PARAMETERS.alternative(lambda: (np.array([1, 1]), -2))
-
-
 AND_GATE_PARAMETERS.alternative(lambda: (np.array([0.5, 0.5]), np.float64(-0.75)))
-
-
 AND_GATE_PARAMETERS.alternative(lambda: [np.array([2.0, 3.0]), np.array(-4.0)])
-
-
 AND_GATE_PARAMETERS.alternative(lambda: (np.array([2, 3], dtype=np.int64), np.int64(-4)))
-
-
 AND_GATE_PARAMETERS.alternative(lambda: (np.array([1e308, 1e308]), -1.5e308))
 
 
