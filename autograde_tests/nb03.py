@@ -102,21 +102,15 @@ BOOLEANS = ("a comparison gives booleans, and a boolean array breaks later arith
 # leaky_relu: known mistakes, the more specific first
 
 
-@LEAKY_RELU.mistake("alpha ignored", "the slope for negative z must be the `alpha` argument, not the number 0.01 "
-                    "written into the code.")
-def _leaky_alpha_fixed(z, alpha=0.01):
-    return np.where(z > 0, z, 0.01 * z)
+LEAKY_RELU.mistake("alpha ignored", "the slope for negative z must be the `alpha` argument, not the number 0.01 "
+                   "written into the code.")(lambda z, alpha=0.01: np.where(z > 0, z, 0.01 * z))
 
+LEAKY_RELU.mistake("branches swapped", "alpha scales the negative side: z where z > 0, alpha times z elsewhere.")(
+    lambda z, alpha=0.01: np.where(z > 0, alpha * z, z))
 
-@LEAKY_RELU.mistake("branches swapped", "alpha scales the negative side: z where z > 0, alpha times z elsewhere.")
-def _leaky_alpha_everywhere(z, alpha=0.01):
-    return np.where(z > 0, alpha * z, z)
-
-
-@LEAKY_RELU.mistake("alpha instead of alpha * z", "for negative z the output is alpha times z (a line through 0), not "
-                    "the constant alpha; the maximum of alpha and z makes the same mistake.")
-def _leaky_alpha_constant(z, alpha=0.01):
-    return np.where(z > 0, z, alpha)
+LEAKY_RELU.mistake("alpha instead of alpha * z", "for negative z the output is alpha times z (a line through 0), not "
+                   "the constant alpha; the maximum of alpha and z makes the same mistake.")(
+    lambda z, alpha=0.01: np.where(z > 0, z, alpha))
 
 
 @LEAKY_RELU.mistake("overwrites z", OVERWRITES)
@@ -126,11 +120,7 @@ def _leaky_in_place(z, alpha=0.01):
 
 
 LEAKY_RELU.alternative(lambda z, alpha=0.01: np.maximum(z, alpha * z))
-
-
 LEAKY_RELU.alternative(lambda z, alpha=0.01: z * np.where(z > 0, 1.0, alpha))
-
-
 LEAKY_RELU.alternative(lambda z, alpha=0.01: np.maximum(z, 0) + alpha * np.minimum(z, 0))
 
 
@@ -145,36 +135,23 @@ def _leaky_relu_copy_then_scale(z, alpha=0.01):
 # leaky_relu_grad: known mistakes, the more specific first
 
 
-@LEAKY_RELU_GRAD.mistake("1 at z == 0", "the course takes the slope alpha at z == 0: only z > 0 gets 1.0.")
-def _leaky_grad_one_at_zero(z, alpha=0.01):
-    return np.where(z >= 0, 1.0, alpha)
+LEAKY_RELU_GRAD.mistake("1 at z == 0", "the course takes the slope alpha at z == 0: only z > 0 gets 1.0.")(
+    lambda z, alpha=0.01: np.where(z >= 0, 1.0, alpha))
 
+LEAKY_RELU_GRAD.mistake("relu's derivative", "leaky relu's slope for z <= 0 is alpha, not 0.")(
+    lambda z, alpha=0.01: np.where(z > 0, 1.0, 0.0))
 
-@LEAKY_RELU_GRAD.mistake("relu's derivative", "leaky relu's slope for z <= 0 is alpha, not 0.")
-def _leaky_grad_zero_below(z, alpha=0.01):
-    return np.where(z > 0, 1.0, 0.0)
+LEAKY_RELU_GRAD.mistake("alpha ignored", "the slope for z <= 0 must be the `alpha` argument, not the number 0.01 "
+                        "written into the code.")(lambda z, alpha=0.01: np.where(z > 0, 1.0, 0.01))
 
+LEAKY_RELU_GRAD.mistake("alpha * z", "the derivative of alpha times z is the constant alpha, not alpha times z.")(
+    lambda z, alpha=0.01: np.where(z > 0, 1.0, alpha * z))
 
-@LEAKY_RELU_GRAD.mistake("alpha ignored", "the slope for z <= 0 must be the `alpha` argument, not the number 0.01 "
-                         "written into the code.")
-def _leaky_grad_alpha_fixed(z, alpha=0.01):
-    return np.where(z > 0, 1.0, 0.01)
-
-
-@LEAKY_RELU_GRAD.mistake("alpha * z", "the derivative of alpha times z is the constant alpha, not alpha times z.")
-def _leaky_grad_times_z(z, alpha=0.01):
-    return np.where(z > 0, 1.0, alpha * z)
-
-
-@LEAKY_RELU_GRAD.mistake("0 at z == 0", "the course takes the slope alpha at z == 0, not 0: only z > 0 gets 1.0, "
-                         "everything else alpha.")
-def _leaky_grad_zero_at_zero(z, alpha=0.01):
-    return np.where(z > 0, 1.0, np.where(z < 0, alpha, 0.0))
-
+LEAKY_RELU_GRAD.mistake("0 at z == 0", "the course takes the slope alpha at z == 0, not 0: only z > 0 gets 1.0, "
+                        "everything else alpha.")(
+    lambda z, alpha=0.01: np.where(z > 0, 1.0, np.where(z < 0, alpha, 0.0)))
 
 LEAKY_RELU_GRAD.alternative(lambda z, alpha=0.01: np.where(z > 0, 1, alpha))
-
-
 LEAKY_RELU_GRAD.alternative(lambda z, alpha=0.01: (z > 0) + alpha * (z <= 0))
 
 
@@ -189,14 +166,11 @@ def _leaky_relu_grad_fill(z, alpha=0.01):
 # step: known mistakes, the more specific first
 
 
-@STEP.mistake("strict inequality", "step(0) must be 1.0: the condition is z >= 0, not z > 0.")
-def _step_strict(z):
-    return np.where(z > 0, 1.0, 0.0)
+STEP.mistake("strict inequality", "step(0) must be 1.0: the condition is z >= 0, not z > 0.")(
+    lambda z: np.where(z > 0, 1.0, 0.0))
 
-
-@STEP.mistake("np.sign", "np.sign gives -1 for negative z and 0 at z == 0; step gives 0.0 and 1.0.")
-def _step_sign(z):
-    return np.sign(z)
+STEP.mistake("np.sign", "np.sign gives -1 for negative z and 0 at z == 0; step gives 0.0 and 1.0.")(
+    lambda z: np.sign(z))
 
 
 @STEP.mistake("overwrites z", OVERWRITES)
@@ -206,26 +180,14 @@ def _step_in_place(z):
     return z
 
 
-@STEP.mistake("returns booleans", BOOLEANS)
-def _step_booleans(z):
-    return z >= 0
+STEP.mistake("returns booleans", BOOLEANS)(lambda z: z >= 0)
 
-
-@STEP.mistake("returns integers", "the values are right but they are integers: the exercise asks for floats, and an "
-              "integer array cannot hold fractions later on.")
-def _step_integers(z):
-    return (z >= 0).astype(int)
-
+STEP.mistake("returns integers", "the values are right but they are integers: the exercise asks for floats, and an "
+             "integer array cannot hold fractions later on.")(lambda z: (z >= 0).astype(int))
 
 STEP.alternative(lambda z: (z >= 0).astype(float))
-
-
 STEP.alternative(lambda z: np.heaviside(z, 1.0))
-
-
 STEP.alternative(lambda z: np.array([1.0 if v >= 0 else 0.0 for v in z.ravel()]).reshape(z.shape))
-
-
 STEP.alternative(lambda z: 1.0 - (z < 0))
 
 
@@ -233,30 +195,21 @@ STEP.alternative(lambda z: 1.0 - (z < 0))
 # sigmoid: known mistakes, the more specific first
 
 
-@SIGMOID.mistake("naive formula overflows", "1 / (1 + e^(-z)) takes e^(-z), which overflows for z below about -710. "
-                 "Compute an exponential that never overflows, e^(-|z|), and use the rewrite e^z / (1 + e^z) on the "
-                 "negative side.")
-def _sigmoid_naive(z):
-    return 1 / (1 + np.exp(-z))
+SIGMOID.mistake("naive formula overflows", "1 / (1 + e^(-z)) takes e^(-z), which overflows for z below about -710. "
+                "Compute an exponential that never overflows, e^(-|z|), and use the rewrite e^z / (1 + e^z) on the "
+                "negative side.")(lambda z: 1 / (1 + np.exp(-z)))
 
+SIGMOID.mistake("exp(z) / (1 + exp(z)) for every z", "for large positive z both e^z overflow to inf and inf / inf is "
+                "nan. Use this form only where z < 0, and the usual form where z >= 0.")(
+    lambda z: np.exp(z) / (1 + np.exp(z)))
 
-@SIGMOID.mistake("exp(z) / (1 + exp(z)) for every z", "for large positive z both e^z overflow to inf and inf / inf is "
-                 "nan. Use this form only where z < 0, and the usual form where z >= 0.")
-def _sigmoid_exp_ratio(z):
-    return np.exp(z) / (1 + np.exp(z))
+SIGMOID.mistake("np.where computes both branches", "the two formulas are right, each on its side, but np.where "
+                "computes both of its branches for every entry before choosing, so the branch you do not pick still "
+                "overflows and warns. Give both branches an exponential that cannot overflow anywhere, e^(-|z|).")(
+    lambda z: np.where(z >= 0, 1 / (1 + np.exp(-z)), np.exp(z) / (1 + np.exp(z))))
 
-
-@SIGMOID.mistake("np.where computes both branches", "the two formulas are right, each on its side, but np.where "
-                 "computes both of its branches for every entry before choosing, so the branch you do not pick still "
-                 "overflows and warns. Give both branches an exponential that cannot overflow anywhere, e^(-|z|).")
-def _sigmoid_where_both_branches(z):
-    return np.where(z >= 0, 1 / (1 + np.exp(-z)), np.exp(z) / (1 + np.exp(z)))
-
-
-@SIGMOID.mistake("sign of the exponent", "sigmoid(z) = 1 / (1 + e^(-z)): the exponent is -z, so sigmoid(2) is about "
-                 "0.88, not 0.12.")
-def _sigmoid_sign_flipped(z):
-    return 1 / (1 + np.exp(z))
+SIGMOID.mistake("sign of the exponent", "sigmoid(z) = 1 / (1 + e^(-z)): the exponent is -z, so sigmoid(2) is about "
+                "0.88, not 0.12.")(lambda z: 1 / (1 + np.exp(z)))
 
 
 @SIGMOID.mistake("clips z in place", OVERWRITES)
@@ -265,10 +218,8 @@ def _sigmoid_clip_in_place(z):
     return 1 / (1 + np.exp(-z))
 
 
-@SIGMOID.mistake("tanh instead of sigmoid", "tanh is a different S-curve, from -1 to 1 with tanh(0) = 0; the sigmoid "
-                 "runs from 0 to 1 with sigmoid(0) = 0.5.")
-def _sigmoid_tanh(z):
-    return np.tanh(z)
+SIGMOID.mistake("tanh instead of sigmoid", "tanh is a different S-curve, from -1 to 1 with tanh(0) = 0; the sigmoid "
+                "runs from 0 to 1 with sigmoid(0) = 0.5.")(lambda z: np.tanh(z))
 
 
 @SIGMOID.alternative
@@ -281,9 +232,7 @@ def _sigmoid_via_tanh(z):
     return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
-@SIGMOID.alternative
-def _sigmoid_clipped_copy(z):
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -500, 500)))
+SIGMOID.alternative(lambda z: 1.0 / (1.0 + np.exp(-np.clip(z, -500, 500))))
 
 
 @SIGMOID.alternative
@@ -313,38 +262,21 @@ def _relu_in_place(z):
     return z
 
 
-@RELU.mistake("absolute value", "relu zeroes negative inputs; the absolute value flips their sign.")
-def _relu_abs(z):
-    return np.abs(z)
+RELU.mistake("absolute value", "relu zeroes negative inputs; the absolute value flips their sign.")(lambda z: np.abs(z))
 
+RELU.mistake("minimum instead of maximum", "relu keeps the larger of 0 and z, not the smaller.")(
+    lambda z: np.minimum(0, z))
 
-@RELU.mistake("minimum instead of maximum", "relu keeps the larger of 0 and z, not the smaller.")
-def _relu_min(z):
-    return np.minimum(0, z)
+RELU.mistake("returns the derivative's mask", "1 where z > 0 and 0 elsewhere is relu's slope (relu_grad); relu "
+             "itself passes z through where z > 0.")(lambda z: (z > 0).astype(float))
 
-
-@RELU.mistake("returns the derivative's mask", "1 where z > 0 and 0 elsewhere is relu's slope (relu_grad); relu "
-              "itself passes z through where z > 0.")
-def _relu_returns_mask(z):
-    return (z > 0).astype(float)
-
-
-@RELU.mistake("Python's max on an array", "Python's built-in max compares two single values, so on an array it has to "
-              "decide whether the whole array is larger than 0, and cannot. NumPy has an elementwise maximum that "
-              "compares entry by entry.")
-def _relu_python_max(z):
-    return max(0, z)
-
+RELU.mistake("Python's max on an array", "Python's built-in max compares two single values, so on an array it has to "
+             "decide whether the whole array is larger than 0, and cannot. NumPy has an elementwise maximum that "
+             "compares entry by entry.")(lambda z: max(0, z))
 
 RELU.alternative(lambda z: z * (z > 0))
-
-
 RELU.alternative(lambda z: np.where(z > 0, z, 0.0))
-
-
 RELU.alternative(lambda z: np.clip(z, 0, None))
-
-
 RELU.alternative(lambda z: (np.abs(z) + z) / 2)
 
 
@@ -352,22 +284,16 @@ RELU.alternative(lambda z: (np.abs(z) + z) / 2)
 # sigmoid_grad: known mistakes, the more specific first
 
 
-@SIGMOID_GRAD.mistake("formula in terms of the output applied to z", "the derivative σ(z)·(1 − σ(z)) is written in "
-                      "the sigmoid's output σ(z), not in z: applying that form to z itself treats z as if it were the "
-                      "sigmoid's output.")
-def _sigmoid_grad_of_output(z):
-    return z * (1 - z)
+SIGMOID_GRAD.mistake("formula in terms of the output applied to z", "the derivative σ(z)·(1 − σ(z)) is written in "
+                     "the sigmoid's output σ(z), not in z: applying that form to z itself treats z as if it were the "
+                     "sigmoid's output.")(lambda z: z * (1 - z))
 
+SIGMOID_GRAD.mistake("returns sigmoid itself", "the derivative is σ(z)·(1 − σ(z)), not σ(z).")(
+    lambda z: 1 / (1 + np.exp(-z)))
 
-@SIGMOID_GRAD.mistake("returns sigmoid itself", "the derivative is σ(z)·(1 − σ(z)), not σ(z).")
-def _sigmoid_grad_missing_factor(z):
-    return 1 / (1 + np.exp(-z))
-
-
-@SIGMOID_GRAD.mistake("naive exp formula", "e^(-z) / (1 + e^(-z))² is right on paper but gives nan (inf / inf) for "
-                      "large negative z. The form σ(z)·(1 − σ(z)) with a stable sigmoid has no such problem.")
-def _sigmoid_grad_naive_formula(z):
-    return np.exp(-z) / (1 + np.exp(-z)) ** 2
+SIGMOID_GRAD.mistake("naive exp formula", "e^(-z) / (1 + e^(-z))² is right on paper but gives nan (inf / inf) for "
+                     "large negative z. The form σ(z)·(1 − σ(z)) with a stable sigmoid has no such problem.")(
+    lambda z: np.exp(-z) / (1 + np.exp(-z)) ** 2)
 
 
 @SIGMOID_GRAD.mistake("wrong sign", "the sigmoid is increasing, so its derivative is positive: σ·(1 − σ), not σ·(σ − "
@@ -392,14 +318,8 @@ def _sigmoid_grad_squared(z):
 
 
 SIGMOID_GRAD.alternative(lambda z: (lambda s: s - s**2)(_sigmoid_via_tanh(z)))
-
-
 SIGMOID_GRAD.alternative(lambda z: np.exp(-np.abs(z)) / (1.0 + np.exp(-np.abs(z))) ** 2)
-
-
 SIGMOID_GRAD.alternative(lambda z: 0.25 / np.cosh(0.5 * np.clip(z, -700, 700)) ** 2)
-
-
 SIGMOID_GRAD.alternative(lambda z: _stable_sigmoid_logaddexp(z) * _stable_sigmoid_logaddexp(-z))
 
 
@@ -407,37 +327,21 @@ SIGMOID_GRAD.alternative(lambda z: _stable_sigmoid_logaddexp(z) * _stable_sigmoi
 # relu_grad: known mistakes, the more specific first
 
 
-@RELU_GRAD.mistake("1 at z == 0", "the course takes the slope 0 at the kink z == 0: only z > 0 gets 1.0.")
-def _relu_grad_one_at_zero(z):
-    return np.where(z >= 0, 1.0, 0.0)
+RELU_GRAD.mistake("1 at z == 0", "the course takes the slope 0 at the kink z == 0: only z > 0 gets 1.0.")(
+    lambda z: np.where(z >= 0, 1.0, 0.0))
 
+RELU_GRAD.mistake("returns relu(z)", "the derivative of relu is 1 where z > 0 and 0 elsewhere, not relu(z).")(
+    lambda z: np.maximum(0, z))
 
-@RELU_GRAD.mistake("returns relu(z)", "the derivative of relu is 1 where z > 0 and 0 elsewhere, not relu(z).")
-def _relu_grad_returns_relu(z):
-    return np.maximum(0, z)
+RELU_GRAD.mistake("np.sign", "np.sign gives -1 for negative z; relu's slope there is 0.")(lambda z: np.sign(z))
 
+RELU_GRAD.mistake("slope 1 everywhere", "1 is the slope of z itself; relu is flat (slope 0) where z <= 0.")(
+    lambda z: np.ones_like(z))
 
-@RELU_GRAD.mistake("np.sign", "np.sign gives -1 for negative z; relu's slope there is 0.")
-def _relu_grad_sign(z):
-    return np.sign(z)
-
-
-@RELU_GRAD.mistake("slope 1 everywhere", "1 is the slope of z itself; relu is flat (slope 0) where z <= 0.")
-def _relu_grad_ones(z):
-    return np.ones_like(z)
-
-
-@RELU_GRAD.mistake("returns booleans", BOOLEANS)
-def _relu_grad_booleans(z):
-    return z > 0
-
+RELU_GRAD.mistake("returns booleans", BOOLEANS)(lambda z: z > 0)
 
 RELU_GRAD.alternative(lambda z: (z > 0).astype(float))
-
-
 RELU_GRAD.alternative(lambda z: np.heaviside(z, 0.0))
-
-
 RELU_GRAD.alternative(lambda z: (z > 0) * 1.0)
 
 
