@@ -5,6 +5,7 @@ import numpy as np
 
 from autograde_tests.cases import Case, case_rng, seed_text
 from autograde_tests.core import Exercise, Notebook
+from autograde_tests.nb04 import BINARY_P, BINARY_Y, PROBS, drawn_binary_probs, drawn_class_probs, one_hot_rows
 from course_lib import backprop, gradcheck, losses
 
 SEED = 5
@@ -21,16 +22,12 @@ RELERR_HINT = ("the relative error is ||a − b|| / (||a|| + ||b||), with Euclid
                "and 0.0 when both are zero.")
 
 
-def _array(rows, dtype=float):
-    return np.array(rows, dtype=dtype)
-
-
 def _relu_backward_cases(hidden):
     """relu_backward: dA where Z > 0, else 0 (0 at Z == 0); inputs untouched"""
-    Z = _array([[1.5, -0.5, 0.0], [-2.0, 0.25, 3.0]])
+    Z = np.array([[1.5, -0.5, 0.0], [-2.0, 0.25, 3.0]])
     cases = [
-        Case((_array([[0.4, -1.2, 0.7], [0.9, -0.3, 2.0]]), Z), hint=ZERO_HINT, hint_where=Z == 0),
-        Case((_array([-1.0, 2.0, 0.5, -0.25]), _array([0.3, 1.0, -4.0, 2.0])), hint=RELU_HINT),
+        Case((np.array([[0.4, -1.2, 0.7], [0.9, -0.3, 2.0]]), Z), hint=ZERO_HINT, hint_where=Z == 0),
+        Case((np.array([-1.0, 2.0, 0.5, -0.25]), np.array([0.3, 1.0, -4.0, 2.0])), hint=RELU_HINT),
     ]
     if hidden:
         rng = case_rng(SEED)
@@ -53,9 +50,9 @@ check_relu_backward = RELU_BACKWARD.check
 def _dense_backward_cases(hidden):
     """dense_backward: dX, dW and db of out = X W + b, each shaped like its array, no 1/N"""
     cases = [
-        Case((_array([[0.5, -1.0], [2.0, 0.25], [-0.5, 1.5]]),
-              _array([[1.0, 0.0, -2.0, 0.5], [3.0, -1.0, 0.5, 2.0], [0.0, 2.0, 1.0, -1.0]]),
-              _array([[0.2, -0.4], [1.0, 0.5], [-1.5, 0.3], [0.7, 2.0]])), hint=DENSE_HINT),
+        Case((np.array([[0.5, -1.0], [2.0, 0.25], [-0.5, 1.5]]),
+              np.array([[1.0, 0.0, -2.0, 0.5], [3.0, -1.0, 0.5, 2.0], [0.0, 2.0, 1.0, -1.0]]),
+              np.array([[0.2, -0.4], [1.0, 0.5], [-1.5, 0.3], [0.7, 2.0]])), hint=DENSE_HINT),
     ]
     if hidden:
         rng = case_rng(SEED)
@@ -79,31 +76,23 @@ DENSE_BACKWARD = Exercise("dense_backward", backprop.dense_backward, _dense_back
 check_dense_backward = DENSE_BACKWARD.check
 
 
-# ---------------------------------------------------------------------------------------------
-# softmax_cce_backward
-
-_PROBS = _array([[0.7, 0.2, 0.1], [0.1, 0.3, 0.6], [0.25, 0.5, 0.25], [0.05, 0.15, 0.8]])
-
-
 def _softmax_cce_backward_cases(hidden):
     """softmax_cce_backward: (probs − onehot) / N, labels or one-hot; probs untouched"""
     labels = np.array([0, 2, 1, 2])
     cases = [
-        Case((_PROBS, labels), hint=CCE_HINT),
-        Case((_PROBS, np.array([0, 1, 1, 0])), hint="the batch need not contain every class: K is the number "
+        Case((PROBS, labels), hint=CCE_HINT),
+        Case((PROBS, np.array([0, 1, 1, 0])), hint="the batch need not contain every class: K is the number "
              "of columns of probs."),
-        Case((_PROBS, losses.one_hot(labels, 3)), hint="one-hot labels give the same gradient as integer labels."),
+        Case((PROBS, losses.one_hot(labels, 3)), hint="one-hot labels give the same gradient as integer labels."),
     ]
     if hidden:
-        rng = case_rng(SEED)
-        probs, y = losses.softmax(2.0 * rng.standard_normal((8, 5))), rng.integers(0, 5, size=8)
+        probs, y, text = drawn_class_probs(SEED)
         cases += [
-            Case((probs, y), label=f"probs = softmax of 2 * standard normal (8, 5), y = integers in [0, 5) "
-                 f"from {seed_text(SEED)}", hint=CCE_HINT),
+            Case((probs, y), label=text, hint=CCE_HINT),
             Case((probs, losses.one_hot(y, 5)), label="the same probs, y as one-hot rows (8, 5)"),
             Case((probs.astype(np.float32), y), label="the same probs as float32, the same y"),
             Case((probs[:1], y[:1]), label="the first sample alone: probs (1, 5), y (1,)"),
-            Case((_array([[0.3, 0.7], [0.9, 0.1]]), np.array([1, 1])), hint=CCE_HINT),
+            Case((np.array([[0.3, 0.7], [0.9, 0.1]]), np.array([1, 1])), hint=CCE_HINT),
         ]
     return cases
 
@@ -113,28 +102,20 @@ SOFTMAX_CCE_BACKWARD = Exercise("softmax_cce_backward", backprop.softmax_cce_bac
 check_softmax_cce_backward = SOFTMAX_CCE_BACKWARD.check
 
 
-# ---------------------------------------------------------------------------------------------
-# sigmoid_bce_backward
-
-_P = _array([0.9, 0.2, 0.6, 0.35])
-_Y = np.array([1, 0, 0, 1])
-
-
 def _sigmoid_bce_backward_cases(hidden):
     """sigmoid_bce_backward: (p − y) / N, shaped like p, for p of shape (N,) or (N, 1)"""
     cases = [
-        Case((_P, _Y), hint=BCE_HINT),
-        Case((_P[:, None], _Y), label=f"p = {_P.tolist()} as a column of shape (4, 1), y = {_Y.tolist()}",
+        Case((BINARY_P, BINARY_Y), hint=BCE_HINT),
+        Case((BINARY_P[:, None], BINARY_Y),
+             label=f"p = {BINARY_P.tolist()} as a column of shape (4, 1), y = {BINARY_Y.tolist()}",
              hint="the result is shaped like p."),
-        Case((_P[:3, None], _Y[:3, None]), label=f"p = {_P[:3].tolist()} and y = {_Y[:3].tolist()}, both as "
-             "columns of shape (3, 1)"),
+        Case((BINARY_P[:3, None], BINARY_Y[:3, None]),
+             label=f"p = {BINARY_P[:3].tolist()} and y = {BINARY_Y[:3].tolist()}, both as columns of shape (3, 1)"),
     ]
     if hidden:
-        rng = case_rng(SEED)
-        p, y = 1.0 / (1.0 + np.exp(-2.0 * rng.standard_normal(10))), rng.integers(0, 2, size=10)
+        p, y, text = drawn_binary_probs(SEED)
         cases += [
-            Case((p, y), label=f"p = sigmoid of 2 * standard normal (10,), y = integers in [0, 2) from "
-                 f"{seed_text(SEED)}", hint=BCE_HINT),
+            Case((p, y), label=text, hint=BCE_HINT),
             Case((p[:, None], y), label="the same p as a column (10, 1), y of shape (10,)"),
             Case((p.astype(np.float32), y), label="the same p as float32, the same y"),
             Case((p, y.astype(float)), label="the same p, y as the floats 0.0 and 1.0"),
@@ -177,13 +158,13 @@ class _LogSumExp:
 
 def _numerical_gradient_cases(hidden):
     """numerical_gradient: central differences per entry, shaped like x, float64, x unchanged"""
-    x = _array([[0.1, -0.7, 2.3], [1.1, 0.35, -1.9]])
-    x32 = _array([0.5, -1.25, 2.0], dtype=np.float32)
+    x = np.array([[0.1, -0.7, 2.3], [1.1, 0.35, -1.9]])
+    x32 = np.array([0.5, -1.25, 2.0], dtype=np.float32)
     cases = [
         Case((_cubes_plus_square_of_sum, x), label=f"f(x) = Σ x³ + (Σ x)², x = {x.tolist()}", hint=NUMGRAD_HINT),
         Case((_sine_times_x, x32), label=f"f(x) = Σ x·sin(x), x = {x32.tolist()} as float32",
              hint="compute in float64 whatever x's dtype: float32 cannot resolve a step of 1e-5."),
-        Case((_sum_of_cubes, _array([1.5, -0.5])), {"h": 0.01},
+        Case((_sum_of_cubes, np.array([1.5, -0.5])), {"h": 0.01},
              label="f(x) = Σ x³, x = [1.5, -0.5], h = 0.01", hint="use the h the caller passes."),
     ]
     if hidden:
@@ -207,7 +188,7 @@ check_numerical_gradient = NUMERICAL_GRADIENT.check
 def _relative_error_cases(hidden):
     """relative_error: ||a − b|| / (||a|| + ||b||) as a float, 0.0 when both are zero"""
     cases = [
-        Case((_array([[1.0, -2.0, 0.5], [3.0, 0.0, 1.0]]), _array([[1.5, -2.0, 0.0], [2.0, 0.5, 1.0]])),
+        Case((np.array([[1.0, -2.0, 0.5], [3.0, 0.0, 1.0]]), np.array([[1.5, -2.0, 0.0], [2.0, 0.5, 1.0]])),
              hint=RELERR_HINT),
         Case((np.zeros((2, 2)), np.zeros((2, 2))), hint="two zero gradients agree perfectly: the error is 0.0."),
     ]
@@ -234,18 +215,6 @@ check_relative_error = RELATIVE_ERROR.check
 
 OVERWRITES = ("assigning into an argument (or an operation with out= on it) changes the caller's array: "
               "build the result as a new array.")
-def _onehot(y, num_classes):
-    y = np.asarray(y)
-    return y if y.ndim == 2 else np.eye(num_classes)[y]
-
-
-def _numgrad_with(f, x, h, difference, nudged_copy=True):
-    x_work = np.array(x, dtype=float) if nudged_copy else x
-    grad = np.zeros(np.shape(x), dtype=float)
-    for index in np.ndindex(np.shape(x)):
-        grad[index] = difference(f, x_work, index, h)
-    return grad
-
 
 def _nudged(x, index, step):
     moved = x.copy()
@@ -253,32 +222,68 @@ def _nudged(x, index, step):
     return moved
 
 
+def _up_minus_down(f, x, index, h):
+    """f with x[index] nudged up by h, minus f with it nudged down by h (x itself unchanged)."""
+    return f(_nudged(x, index, h)) - f(_nudged(x, index, -h))
+
+
+def _numgrad_by(difference):
+    """A numerical_gradient that puts difference(f, x_copy, index, h) at each index, x_copy a float64 copy of x."""
+
+    def numerical_gradient(f, x, h=1e-5):
+        x_copy = np.array(x, dtype=float)
+        grad = np.zeros(np.shape(x), dtype=float)
+        for index in np.ndindex(np.shape(x)):
+            grad[index] = difference(f, x_copy, index, h)
+        return grad
+
+    return numerical_gradient
+
+
+def _numgrad_nudging_x_itself(restore):
+    """A numerical_gradient that nudges the caller's x in place, and (with `restore`) adds h back after."""
+
+    def numerical_gradient(f, x, h=1e-5):
+        grad = np.zeros(x.shape)
+        for index in np.ndindex(x.shape):
+            x[index] += h
+            f_plus = f(x)
+            x[index] -= 2 * h
+            grad[index] = (f_plus - f(x)) / (2 * h)
+            if restore:
+                x[index] += h
+        return grad
+
+    return numerical_gradient
+
+
+def _relative_error_with(norm):
+    """A relative_error that measures with `norm` instead of the Euclidean norm over all entries."""
+
+    def relative_error(a, b):
+        scale = norm(a) + norm(b)
+        return 0.0 if scale == 0 else float(norm(a - b) / scale)
+
+    return relative_error
+
+
 # ---------------------------------------------------------------------------------------------
 # relu_backward: known mistakes, the more specific first
 
 
-@RELU_BACKWARD.mistake("gradient passed at Z == 0", "the course takes relu's slope as 0 at the kink Z == 0, so no "
-                       "gradient passes there: only where Z > 0.")
-def _relu_backward_one_at_zero(dA, Z):
-    return np.where(Z >= 0, dA, 0.0)
+RELU_BACKWARD.mistake("gradient passed at Z == 0", "the course takes relu's slope as 0 at the kink Z == 0, so no "
+                      "gradient passes there: only where Z > 0.")(lambda dA, Z: np.where(Z >= 0, dA, 0.0))
 
+RELU_BACKWARD.mistake("slope without the upstream gradient", "the chain rule multiplies the gradient arriving from "
+                      "above, dA, by relu's local slope (1 or 0); the slope alone forgets dA.")(
+    lambda dA, Z: (Z > 0).astype(float))
 
-@RELU_BACKWARD.mistake("slope without the upstream gradient", "the chain rule multiplies the gradient arriving from "
-                       "above, dA, by relu's local slope (1 or 0); the slope alone forgets dA.")
-def _relu_backward_mask_only(dA, Z):
-    return (Z > 0).astype(float)
+RELU_BACKWARD.mistake("multiplies by relu(Z)", "the local derivative of relu is its slope, 1 where Z > 0 and 0 "
+                      "elsewhere, not relu's output Z.")(lambda dA, Z: dA * np.maximum(Z, 0))
 
-
-@RELU_BACKWARD.mistake("multiplies by relu(Z)", "the local derivative of relu is its slope, 1 where Z > 0 and 0 "
-                       "elsewhere, not relu's output Z.")
-def _relu_backward_times_relu(dA, Z):
-    return dA * np.maximum(Z, 0)
-
-
-@RELU_BACKWARD.mistake("mask taken from dA", "which entries pass depends on the forward pass, on the sign of Z, not "
-                       "on the sign of the upstream gradient dA: a negative gradient passes where Z > 0.")
-def _relu_backward_mask_of_dA(dA, Z):
-    return np.where(dA > 0, dA, 0.0)
+RELU_BACKWARD.mistake("mask taken from dA", "which entries pass depends on the forward pass, on the sign of Z, not "
+                      "on the sign of the upstream gradient dA: a negative gradient passes where Z > 0.")(
+    lambda dA, Z: np.where(dA > 0, dA, 0.0))
 
 
 @RELU_BACKWARD.mistake("overwrites dA", OVERWRITES)
@@ -295,8 +300,6 @@ def _relu_backward_copy(dA, Z):
 
 
 RELU_BACKWARD.alternative(lambda dA, Z: dA * (Z > 0))
-
-
 RELU_BACKWARD.alternative(lambda dA, Z: dA * np.heaviside(Z, 0.0))
 
 
@@ -304,72 +307,47 @@ RELU_BACKWARD.alternative(lambda dA, Z: dA * np.heaviside(Z, 0.0))
 # dense_backward: known mistakes, the more specific first
 
 
-@DENSE_BACKWARD.mistake("1/N applied twice in dW", "the gradient arriving from the loss already carries 1/N (the loss "
-                        "is a mean); a dense layer's backward only multiplies by its input.")
-def _dense_dW_over_N(dout, X, W):
-    return dout @ W.T, X.T @ dout / len(X), dout.sum(axis=0)
+DENSE_BACKWARD.mistake("1/N applied twice in dW", "the gradient arriving from the loss already carries 1/N (the loss "
+                       "is a mean); a dense layer's backward only multiplies by its input.")(
+    lambda dout, X, W: (dout @ W.T, X.T @ dout / len(X), dout.sum(axis=0)))
 
+DENSE_BACKWARD.mistake("1/N applied twice in dW and db", "the gradient arriving from the loss already carries 1/N "
+                       "(the loss is a mean): dividing dW and db by N again makes both N times too small. A dense "
+                       "layer's backward only multiplies by its input (dW) and adds over the samples (db).")(
+    lambda dout, X, W: (dout @ W.T, X.T @ dout / len(X), dout.sum(axis=0) / len(X)))
 
-@DENSE_BACKWARD.mistake("1/N applied twice in dW and db", "the gradient arriving from the loss already carries 1/N "
-                        "(the loss is a mean): dividing dW and db by N again makes both N times too small. A dense "
-                        "layer's backward only multiplies by its input (dW) and adds over the samples (db).")
-def _dense_dW_db_over_N(dout, X, W):
-    return dout @ W.T, X.T @ dout / len(X), dout.sum(axis=0) / len(X)
+DENSE_BACKWARD.mistake("1/N applied to every gradient", "dout already carries the loss's 1/N, and so does everything "
+                       "computed from it: dX, dW and db each come out N times too small when divided by N again. The "
+                       "layer itself adds no 1/N.")(
+    lambda dout, X, W: (dout @ W.T / len(X), X.T @ dout / len(X), dout.sum(axis=0) / len(X)))
 
+DENSE_BACKWARD.mistake("db not summed over the batch", "b was added to every sample's output, so its gradient adds "
+                       "up the gradients of all N samples: one number per output neuron, shape (n_out,), not one row "
+                       "per sample.")(lambda dout, X, W: (dout @ W.T, X.T @ dout, dout))
 
-@DENSE_BACKWARD.mistake("1/N applied to every gradient", "dout already carries the loss's 1/N, and so does everything "
-                        "computed from it: dX, dW and db each come out N times too small when divided by N again. The "
-                        "layer itself adds no 1/N.")
-def _dense_all_over_N(dout, X, W):
-    return dout @ W.T / len(X), X.T @ dout / len(X), dout.sum(axis=0) / len(X)
+DENSE_BACKWARD.mistake("db averaged (1/N applied twice)", "b was added to every row, so its gradient is the sum of "
+                       "dout over the samples; the 1/N of the mean loss is already inside dout.")(
+    lambda dout, X, W: (dout @ W.T, X.T @ dout, dout.mean(axis=0)))
 
+DENSE_BACKWARD.mistake("db summed over the wrong axis", "db has one entry per output neuron, shape (n_out,): sum "
+                       "dout over the samples (axis 0), not over the neurons.")(
+    lambda dout, X, W: (dout @ W.T, X.T @ dout, dout.sum(axis=1)))
 
-@DENSE_BACKWARD.mistake("db not summed over the batch", "b was added to every sample's output, so its gradient adds "
-                        "up the gradients of all N samples: one number per output neuron, shape (n_out,), not one row "
-                        "per sample.")
-def _dense_db_not_summed(dout, X, W):
-    return dout @ W.T, X.T @ dout, dout
+DENSE_BACKWARD.mistake("db kept 2-D", "b has shape (n_out,), and its gradient must have the same shape, not (1, "
+                       "n_out).")(lambda dout, X, W: (dout @ W.T, X.T @ dout, dout.sum(axis=0, keepdims=True)))
 
+DENSE_BACKWARD.mistake("dW transposed", "dW has W's shape (n_in, n_out): the input's transpose, (n_in, N), times "
+                       "dout, (N, n_out); the other order gives (n_out, n_in).")(
+    lambda dout, X, W: (dout @ W.T, dout.T @ X, dout.sum(axis=0)))
 
-@DENSE_BACKWARD.mistake("db averaged (1/N applied twice)", "b was added to every row, so its gradient is the sum of "
-                        "dout over the samples; the 1/N of the mean loss is already inside dout.")
-def _dense_db_mean(dout, X, W):
-    return dout @ W.T, X.T @ dout, dout.mean(axis=0)
+DENSE_BACKWARD.mistake("dX without W's transpose", "dX has X's shape (N, n_in): dout, (N, n_out), times the "
+                       "transpose of W, (n_out, n_in).")(lambda dout, X, W: (dout @ W, X.T @ dout, dout.sum(axis=0)))
 
+DENSE_BACKWARD.mistake("results in the wrong order", "the exercise returns the three gradients in the order dX, dW, "
+                       "db.")(lambda dout, X, W: (X.T @ dout, dout @ W.T, dout.sum(axis=0)))
 
-@DENSE_BACKWARD.mistake("db summed over the wrong axis", "db has one entry per output neuron, shape (n_out,): sum "
-                        "dout over the samples (axis 0), not over the neurons.")
-def _dense_db_wrong_axis(dout, X, W):
-    return dout @ W.T, X.T @ dout, dout.sum(axis=1)
-
-
-@DENSE_BACKWARD.mistake("db kept 2-D", "b has shape (n_out,), and its gradient must have the same shape, not (1, "
-                        "n_out).")
-def _dense_db_kept_2d(dout, X, W):
-    return dout @ W.T, X.T @ dout, dout.sum(axis=0, keepdims=True)
-
-
-@DENSE_BACKWARD.mistake("dW transposed", "dW has W's shape (n_in, n_out): the input's transpose, (n_in, N), times "
-                        "dout, (N, n_out); the other order gives (n_out, n_in).")
-def _dense_dW_transposed(dout, X, W):
-    return dout @ W.T, dout.T @ X, dout.sum(axis=0)
-
-
-@DENSE_BACKWARD.mistake("dX without W's transpose", "dX has X's shape (N, n_in): dout, (N, n_out), times the "
-                        "transpose of W, (n_out, n_in).")
-def _dense_dX_untransposed(dout, X, W):
-    return dout @ W, X.T @ dout, dout.sum(axis=0)
-
-
-@DENSE_BACKWARD.mistake("results in the wrong order", "the exercise returns the three gradients in the order dX, dW, "
-                        "db.")
-def _dense_order(dout, X, W):
-    return X.T @ dout, dout @ W.T, dout.sum(axis=0)
-
-
-@DENSE_BACKWARD.alternative
-def _dense_backward_einsum(dout, X, W):
-    return np.einsum("nk,ik->ni", dout, W), np.einsum("ni,nk->ik", X, dout), np.einsum("nk->k", dout)
+DENSE_BACKWARD.alternative(lambda dout, X, W: (np.einsum("nk,ik->ni", dout, W), np.einsum("ni,nk->ik", X, dout),
+                                               np.einsum("nk->k", dout)))
 
 
 @DENSE_BACKWARD.alternative
@@ -384,16 +362,12 @@ def _dense_backward_loop(dout, X, W):
 # softmax_cce_backward: known mistakes, the more specific first
 
 
-@SOFTMAX_CCE_BACKWARD.mistake("1/N forgotten", "the loss is a mean over the N samples, so each sample's gradient "
-                              "carries a factor 1/N.")
-def _cce_backward_no_mean(probs, y):
-    return probs - _onehot(y, probs.shape[1])
+SOFTMAX_CCE_BACKWARD.mistake("1/N forgotten", "the loss is a mean over the N samples, so each sample's gradient "
+                             "carries a factor 1/N.")(lambda probs, y: probs - one_hot_rows(y, probs.shape[1]))
 
-
-@SOFTMAX_CCE_BACKWARD.mistake("sign flipped", "raising the probability of the true class lowers the loss, so its "
-                              "gradient entry is negative: probabilities minus one-hot, not the other way round.")
-def _cce_backward_sign(probs, y):
-    return (_onehot(y, probs.shape[1]) - probs) / len(probs)
+SOFTMAX_CCE_BACKWARD.mistake("sign flipped", "raising the probability of the true class lowers the loss, so its "
+                             "gradient entry is negative: probabilities minus one-hot, not the other way round.")(
+    lambda probs, y: (one_hot_rows(y, probs.shape[1]) - probs) / len(probs))
 
 
 @SOFTMAX_CCE_BACKWARD.mistake("modifies probs in place", "subtracting 1 at the true classes directly in probs changes "
@@ -405,30 +379,21 @@ def _cce_backward_in_place(probs, y):
     return probs
 
 
-@SOFTMAX_CCE_BACKWARD.mistake("integer labels subtracted as they are", "the labels are class numbers, not one-hot "
-                              "rows: subtracting them from an (N, K) array broadcasts them along the wrong axis. "
-                              "Build the one-hot rows first.")
-def _cce_backward_labels_subtracted(probs, y):
-    return (probs - y) / len(probs)
+SOFTMAX_CCE_BACKWARD.mistake("integer labels subtracted as they are", "the labels are class numbers, not one-hot "
+                             "rows: subtracting them from an (N, K) array broadcasts them along the wrong axis. "
+                             "Build the one-hot rows first.")(lambda probs, y: (probs - y) / len(probs))
 
+SOFTMAX_CCE_BACKWARD.mistake("number of classes taken from the labels", "a batch need not contain every class: the "
+                             "number of classes K is the number of columns of probs, not the largest label plus one.")(
+    lambda probs, y: (probs - np.eye(int(np.max(y)) + 1)[y]) / len(probs))
 
-@SOFTMAX_CCE_BACKWARD.mistake("number of classes taken from the labels", "a batch need not contain every class: the "
-                              "number of classes K is the number of columns of probs, not the largest label plus one.")
-def _cce_backward_classes_from_labels(probs, y):
-    return (probs - np.eye(int(np.max(y)) + 1)[y]) / len(probs)
+SOFTMAX_CCE_BACKWARD.mistake("divides by K", "the factor comes from the mean over the N samples (the rows), not from "
+                             "the number of classes K.")(
+    lambda probs, y: (probs - one_hot_rows(y, probs.shape[1])) / probs.shape[1])
 
-
-@SOFTMAX_CCE_BACKWARD.mistake("divides by K", "the factor comes from the mean over the N samples (the rows), not from "
-                              "the number of classes K.")
-def _cce_backward_by_classes(probs, y):
-    return (probs - _onehot(y, probs.shape[1])) / probs.shape[1]
-
-
-@SOFTMAX_CCE_BACKWARD.mistake("one-hot labels converted again", "labels given as one-hot rows are already what the "
-                              "gradient subtracts: treating them as class numbers a second time makes an array of the "
-                              "wrong shape.")
-def _cce_backward_one_hot_again(probs, y):
-    return (probs - np.eye(probs.shape[1])[y]) / len(probs)
+SOFTMAX_CCE_BACKWARD.mistake("one-hot labels converted again", "labels given as one-hot rows are already what the "
+                             "gradient subtracts: treating them as class numbers a second time makes an array of the "
+                             "wrong shape.")(lambda probs, y: (probs - np.eye(probs.shape[1])[y]) / len(probs))
 
 
 @SOFTMAX_CCE_BACKWARD.alternative
@@ -451,29 +416,19 @@ def _cce_backward_comparison(probs, y):
 # sigmoid_bce_backward: known mistakes, the more specific first
 
 
-@SIGMOID_BCE_BACKWARD.mistake("(N, 1) against (N,) broadcasts to (N, N)", "p of shape (N, 1) minus y of shape (N,) "
-                              "pairs every prediction with every label, an N × N array. Give y p's shape first; the "
-                              "result is shaped like p.")
-def _bce_backward_broadcast(p, y):
-    return (p - y) / len(p)
+SIGMOID_BCE_BACKWARD.mistake("(N, 1) against (N,) broadcasts to (N, N)", "p of shape (N, 1) minus y of shape (N,) "
+                             "pairs every prediction with every label, an N × N array. Give y p's shape first; the "
+                             "result is shaped like p.")(lambda p, y: (p - y) / len(p))
 
+SIGMOID_BCE_BACKWARD.mistake("result flattened", "the gradient has the shape of p: for p of shape (N, 1) it is (N, "
+                             "1), not (N,).")(lambda p, y: (np.ravel(p) - np.ravel(y)) / len(p))
 
-@SIGMOID_BCE_BACKWARD.mistake("result flattened", "the gradient has the shape of p: for p of shape (N, 1) it is (N, "
-                              "1), not (N,).")
-def _bce_backward_flattened(p, y):
-    return (np.ravel(p) - np.ravel(y)) / len(p)
+SIGMOID_BCE_BACKWARD.mistake("1/N forgotten", "the loss is a mean over the N samples, so each sample's gradient "
+                             "carries a factor 1/N.")(lambda p, y: p - np.reshape(y, p.shape))
 
-
-@SIGMOID_BCE_BACKWARD.mistake("1/N forgotten", "the loss is a mean over the N samples, so each sample's gradient "
-                              "carries a factor 1/N.")
-def _bce_backward_no_mean(p, y):
-    return p - np.reshape(y, p.shape)
-
-
-@SIGMOID_BCE_BACKWARD.mistake("sign flipped", "a sample of class 1 (y = 1) with p below 1 must get a negative "
-                              "gradient, so that gradient descent raises its logit: p − y, not y − p.")
-def _bce_backward_sign(p, y):
-    return (np.reshape(y, p.shape) - p) / len(p)
+SIGMOID_BCE_BACKWARD.mistake("sign flipped", "a sample of class 1 (y = 1) with p below 1 must get a negative "
+                             "gradient, so that gradient descent raises its logit: p − y, not y − p.")(
+    lambda p, y: (np.reshape(y, p.shape) - p) / len(p))
 
 
 @SIGMOID_BCE_BACKWARD.mistake("gradient with respect to p, not z", "−y/p + (1 − y)/(1 − p) is the derivative with "
@@ -484,15 +439,11 @@ def _bce_backward_wrt_p(p, y):
     return (-(y / p) + (1 - y) / (1 - p)) / len(p)
 
 
-@SIGMOID_BCE_BACKWARD.mistake("sigmoid's slope applied twice", "p − y already contains the sigmoid's slope p·(1 − p) "
-                              "(it cancelled against the loss's derivative); multiplying by it again counts it twice.")
-def _bce_backward_slope_twice(p, y):
-    return (p - np.reshape(y, p.shape)) * p * (1 - p) / len(p)
+SIGMOID_BCE_BACKWARD.mistake("sigmoid's slope applied twice", "p − y already contains the sigmoid's slope p·(1 − p) "
+                             "(it cancelled against the loss's derivative); multiplying by it again counts it twice.")(
+    lambda p, y: (p - np.reshape(y, p.shape)) * p * (1 - p) / len(p))
 
-
-@SIGMOID_BCE_BACKWARD.alternative
-def _bce_backward_like(p, y):
-    return (p - np.asarray(y, dtype=p.dtype).reshape(p.shape)) / p.shape[0]
+SIGMOID_BCE_BACKWARD.alternative(lambda p, y: (p - np.asarray(y, dtype=p.dtype).reshape(p.shape)) / p.shape[0])
 
 
 @SIGMOID_BCE_BACKWARD.alternative
@@ -517,22 +468,17 @@ def _numgrad_flat(f, x, h=1e-5):
     return np.array(grad)
 
 
-@NUMERICAL_GRADIENT.mistake("forward difference", "(f(x + h) − f(x)) / h has an error proportional to h; the central "
-                            "difference (f(x + h) − f(x − h)) / (2h) cancels it, leaving an error proportional to h².")
-def _numgrad_forward(f, x, h=1e-5):
-    return _numgrad_with(f, x, h, lambda f, x, i, h: (f(_nudged(x, i, h)) - f(x)) / h)
+NUMERICAL_GRADIENT.mistake("forward difference", "(f(x + h) − f(x)) / h has an error proportional to h; the central "
+                           "difference (f(x + h) − f(x − h)) / (2h) cancels it, leaving an error proportional to h².")(
+    _numgrad_by(lambda f, x, i, h: (f(_nudged(x, i, h)) - f(x)) / h))
 
+NUMERICAL_GRADIENT.mistake("divides by h instead of 2h", "from x − h to x + h the input moves by 2h, so the "
+                           "difference of f is divided by 2h.")(
+    _numgrad_by(lambda f, x, i, h: _up_minus_down(f, x, i, h) / h))
 
-@NUMERICAL_GRADIENT.mistake("divides by h instead of 2h", "from x − h to x + h the input moves by 2h, so the "
-                            "difference of f is divided by 2h.")
-def _numgrad_over_h(f, x, h=1e-5):
-    return _numgrad_with(f, x, h, lambda f, x, i, h: (f(_nudged(x, i, h)) - f(_nudged(x, i, -h))) / h)
-
-
-@NUMERICAL_GRADIENT.mistake("operator precedence in / 2h", "dividing by 2 and then multiplying by h is not dividing "
-                            "by 2h: put 2h in parentheses.")
-def _numgrad_precedence(f, x, h=1e-5):
-    return _numgrad_with(f, x, h, lambda f, x, i, h: (f(_nudged(x, i, h)) - f(_nudged(x, i, -h))) / 2 * h)
+NUMERICAL_GRADIENT.mistake("operator precedence in / 2h", "dividing by 2 and then multiplying by h is not dividing "
+                           "by 2h: put 2h in parentheses.")(
+    _numgrad_by(lambda f, x, i, h: _up_minus_down(f, x, i, h) / 2 * h))
 
 
 @NUMERICAL_GRADIENT.mistake("nudges every entry at once", "adding h to the whole array moves all entries together and "
@@ -543,45 +489,18 @@ def _numgrad_every_entry(f, x, h=1e-5):
     return np.full(x.shape, (f(x + h) - f(x - h)) / (2 * h))
 
 
-@NUMERICAL_GRADIENT.mistake("f called on the unnudged x", "the nudged copy must be what f receives: calling f on the "
-                            "original x measures no change at all, so every entry comes out 0.")
-def _numgrad_calls_f_on_x(f, x, h=1e-5):
-    grad = np.zeros(x.shape)
-    for index in np.ndindex(x.shape):
-        nudged = np.array(x, dtype=float)
-        nudged[index] += h
-        f_plus = f(x)
-        nudged[index] -= 2 * h
-        grad[index] = (f_plus - f(x)) / (2 * h)
-    return grad
+NUMERICAL_GRADIENT.mistake("f called on the unnudged x", "the nudged copy must be what f receives: calling f on the "
+                           "original x measures no change at all, so every entry comes out 0.")(
+    _numgrad_by(lambda f, x, i, h: (f(x) - f(x)) / (2 * h)))
 
+NUMERICAL_GRADIENT.mistake("entries never restored", "after nudging an entry of x in place it has to get its "
+                           "original value back, or every later derivative is taken at a shifted point and the "
+                           "caller's x is left changed.")(_numgrad_nudging_x_itself(restore=False))
 
-@NUMERICAL_GRADIENT.mistake("entries never restored", "after nudging an entry of x in place it has to get its "
-                            "original value back, or every later derivative is taken at a shifted point and the "
-                            "caller's x is left changed.")
-def _numgrad_never_restores(f, x, h=1e-5):
-    grad = np.zeros(x.shape)
-    for index in np.ndindex(x.shape):
-        x[index] += h
-        f_plus = f(x)
-        x[index] -= 2 * h
-        grad[index] = (f_plus - f(x)) / (2 * h)
-    return grad
-
-
-@NUMERICAL_GRADIENT.mistake("restored by adding h back", "adding h back after subtracting it does not always give the "
-                            "original value in floating point, so the caller's x comes back changed in its last "
-                            "digits: save the original value and put it back, or nudge a copy.")
-def _numgrad_restores_by_arithmetic(f, x, h=1e-5):
-    grad = np.zeros(x.shape)
-    for index in np.ndindex(x.shape):
-        x[index] += h
-        f_plus = f(x)
-        x[index] -= 2 * h
-        f_minus = f(x)
-        x[index] += h
-        grad[index] = (f_plus - f_minus) / (2 * h)
-    return grad
+NUMERICAL_GRADIENT.mistake("restored by adding h back", "adding h back after subtracting it does not always give the "
+                           "original value in floating point, so the caller's x comes back changed in its last "
+                           "digits: save the original value and put it back, or nudge a copy.")(
+    _numgrad_nudging_x_itself(restore=True))
 
 
 @NUMERICAL_GRADIENT.mistake("nudges in x's own dtype", "float32 is too coarse for a step of 1e-5: near 1 its numbers "
@@ -590,14 +509,12 @@ def _numgrad_restores_by_arithmetic(f, x, h=1e-5):
 def _numgrad_in_x_dtype(f, x, h=1e-5):
     grad = np.zeros_like(x)
     for index in np.ndindex(x.shape):
-        grad[index] = (f(_nudged(x, index, h)) - f(_nudged(x, index, -h))) / (2 * h)
+        grad[index] = _up_minus_down(f, x, index, h) / (2 * h)
     return grad
 
 
-@NUMERICAL_GRADIENT.mistake("h ignored", "use the step h the caller passes; 1e-5 is only the default.")
-def _numgrad_fixed_h(f, x, h=1e-5):
-    return _numgrad_with(f, x, 1e-5, lambda f, x, i, step: (f(_nudged(x, i, step)) - f(_nudged(x, i, -step)))
-                         / (2 * step))
+NUMERICAL_GRADIENT.mistake("h ignored", "use the step h the caller passes; 1e-5 is only the default.")(
+    _numgrad_by(lambda f, x, i, h: _up_minus_down(f, x, i, 1e-5) / (2 * 1e-5)))
 
 
 @NUMERICAL_GRADIENT.alternative
@@ -633,24 +550,18 @@ def _numgrad_nditer(f, x, h=1e-5):
 # relative_error: known mistakes, the more specific first
 
 
-@RELATIVE_ERROR.mistake("no guard for two zeros", "when a and b are both zero the denominator is 0 and 0 / 0 is nan "
-                        "(with a warning); two zero gradients agree perfectly, so the result is 0.0.")
-def _relerr_no_guard(a, b):
-    return float(np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b)))
+RELATIVE_ERROR.mistake("no guard for two zeros", "when a and b are both zero the denominator is 0 and 0 / 0 is nan "
+                       "(with a warning); two zero gradients agree perfectly, so the result is 0.0.")(
+    lambda a, b: float(np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b))))
 
 
-@RELATIVE_ERROR.mistake("sums of absolute values", "the norms here are Euclidean, the square root of the sum of "
-                        "squares over all entries, not the sum of absolute values.")
-def _relerr_l1(a, b):
-    scale = np.sum(np.abs(a)) + np.sum(np.abs(b))
-    return 0.0 if scale == 0 else float(np.sum(np.abs(a - b)) / scale)
+RELATIVE_ERROR.mistake("sums of absolute values", "the norms here are Euclidean, the square root of the sum of "
+                       "squares over all entries, not the sum of absolute values.")(
+    _relative_error_with(lambda v: np.sum(np.abs(v))))
 
-
-@RELATIVE_ERROR.mistake("largest absolute entry", "the norms here are Euclidean, the square root of the sum of "
-                        "squares over all entries, not the largest absolute entry.")
-def _relerr_max_abs(a, b):
-    scale = np.max(np.abs(a)) + np.max(np.abs(b))
-    return 0.0 if scale == 0 else float(np.max(np.abs(a - b)) / scale)
+RELATIVE_ERROR.mistake("largest absolute entry", "the norms here are Euclidean, the square root of the sum of "
+                       "squares over all entries, not the largest absolute entry.")(
+    _relative_error_with(lambda v: np.max(np.abs(v))))
 
 
 @RELATIVE_ERROR.mistake("divides by ||a|| only", "the denominator is ||a|| + ||b||: dividing by one of them makes the "
@@ -667,18 +578,13 @@ def _relerr_norm_of_sum(a, b):
     return 0.0 if np.linalg.norm(a) + np.linalg.norm(b) == 0 else float(np.linalg.norm(a - b) / scale)
 
 
-@RELATIVE_ERROR.mistake("matrix 2-norm", "for a 2-D array NumPy's norm with order 2 is the largest singular value, "
-                        "not the Euclidean norm over all entries (which is its default for matrices).")
-def _relerr_matrix_norm(a, b):
-    scale = np.linalg.norm(a, 2) + np.linalg.norm(b, 2)
-    return 0.0 if scale == 0 else float(np.linalg.norm(a - b, 2) / scale)
+RELATIVE_ERROR.mistake("matrix 2-norm", "for a 2-D array NumPy's norm with order 2 is the largest singular value, "
+                       "not the Euclidean norm over all entries (which is its default for matrices).")(
+    _relative_error_with(lambda v: np.linalg.norm(v, 2)))
 
-
-@RELATIVE_ERROR.mistake("squared norms", "the norms are square roots of sums of squares; leaving out the square roots "
-                        "squares the error, so a bug looks much smaller than it is.")
-def _relerr_squared(a, b):
-    scale = np.sum(a**2) + np.sum(b**2)
-    return 0.0 if scale == 0 else float(np.sum((a - b) ** 2) / scale)
+RELATIVE_ERROR.mistake("squared norms", "the norms are square roots of sums of squares; leaving out the square roots "
+                       "squares the error, so a bug looks much smaller than it is.")(
+    _relative_error_with(lambda v: np.sum(v**2)))
 
 
 @RELATIVE_ERROR.alternative
