@@ -1,23 +1,35 @@
 """Checks for notebook 06: one step of gradient descent, the 1/t learning-rate decay, and the training loop."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from autograde_tests import limits
-from autograde_tests.calling import call_student, same_value
-from autograde_tests.cases import FLOAT32_TOLERANCE, Case, case_rng, seed_text
+from autograde_tests.calling import call_student
+from autograde_tests.cases import Case, case_rng, seed_text
 from autograde_tests.core import Exercise, Notebook, Verdict
-from autograde_tests.judging import Problem, behaviour_problem
+from autograde_tests.judging import Problem
 from autograde_tests.messages import arguments_text, describe, format_pair, format_value
+from autograde_tests.properties import behaviour_verdict, reproducibility, rng_unused
 from course_lib import datasets, layers, losses, training
 
 SEED = 6
 
 
-def update_label(arguments, returns_note="returns None; params is judged after the call"):
-    """The label of an in-place update's case: its arguments, and a reminder that the dicts are judged."""
-    return arguments_text(arguments) + f" ({returns_note})"
+def update_cases(names, updates):
+    """The maker of an in-place update's cases: the function's positional parameters are `names`, the dicts
+    it updates (`updates`) are judged after the call. A case's label shows its arguments and says which
+    dicts are judged and which defaults (`left_out`) it leaves out."""
+    judged = f"returns None; {' and '.join(updates)} {'is' if len(updates) == 1 else 'are'} judged after the call"
+
+    def case(*args, kwargs=None, label=None, left_out="", **options):
+        kwargs = kwargs or {}
+        if label is None:
+            note = f"{left_out} left out; {judged}" if left_out else judged
+            label = arguments_text(list(zip(names, args)) + list(kwargs.items())) + f" ({note})"
+        return Case(args, kwargs, label=label, updates=updates, **options)
+
+    return case
 
 
 # ---------------------------------------------------------------------------------------------
@@ -27,10 +39,7 @@ SGD_HINT = ("each parameter takes one step against its gradient: the new value i
             "the gradient, for every key, weights and biases alike.")
 
 
-def _sgd_case(params, grads, lr, label=None, **kwargs):
-    if label is None:
-        label = update_label((("params", params), ("grads", grads), ("lr", lr)))
-    return Case((params, grads, lr), label=label, updates=("params",), **kwargs)
+_sgd_case = update_cases(("params", "grads", "lr"), ("params",))
 
 
 def _sgd_update_cases(hidden):
@@ -53,8 +62,7 @@ def _sgd_update_cases(hidden):
                       f"(5, 3), (3,)), standard normal from {seed_text(SEED)}, lr = 0.05"),
             _sgd_case({k: v.astype(np.float32) for k, v in params.items()},
                       {k: v.astype(np.float32) for k, v in grads.items()}, 0.05,
-                      label="the same params and grads as float32, lr = 0.05",
-                      rtol=FLOAT32_TOLERANCE["rtol"], atol=FLOAT32_TOLERANCE["atol"]),
+                      label="the same params and grads as float32, lr = 0.05"),
             _sgd_case(params, grads, np.float64(2.5), label="the same params and grads, lr = np.float64(2.5)"),
             _sgd_case(params, {k: np.zeros_like(v) for k, v in grads.items()}, 0.5,
                       label="the same params, every gradient zero, lr = 0.5 (nothing may change)"),
@@ -206,10 +214,6 @@ def _train_cases(hidden):
     return cases
 
 
-def _behaviour_symptom(outcome):
-    return outcome.error_type, frozenset(outcome.warnings), outcome.used_global_random, outcome.mutated
-
-
 def _numbers(values):
     """values as a 1-D float array, or None when they are not a list (or 1-D array) of real numbers."""
     if not isinstance(values, list | tuple | np.ndarray):
@@ -329,77 +333,65 @@ def _learning_problem(history, measured, case):
     return None, None
 
 
-def _rng_problem(kind, case):
-    lines, cause = {
-        "rng_unused": (("got      rng's state unchanged: nothing was drawn from it",
-                        "expected the initial weights drawn from rng"),
-                       "draw the initial weights from the rng argument, not from a Generator made inside "
-                       "the function (use one only when rng is None)."),
-        "not_reproducible": (("got      different params from two calls with the same arguments",
-                              "expected the same params for the same seed"),
-                             "take every random number from rng (and, when rng is None, from a Generator "
-                             "with a fixed seed), nothing from elsewhere."),
-        "same_for_every_seed": ((f"got      the same params for default_rng({case.seed}) and "
-                                 f"default_rng({case.seed + 1 if case.seed is not None else 1})",
-                                 "expected different initial weights, so different params, for different seeds"),
-                                "the initial weights must come from rng's draws."),
-    }[kind]
-    return Problem(kind, lines, cause)
+# The messages name the Generators as the cases' labels do ("rng left out" has none).
+SEED_LINES = {
+    "not_reproducible": lambda case: ("got      different params from two calls with the same arguments",
+                                      "expected the same params for the same seed"),
+    "same_for_every_seed": lambda case: (f"got      the same params for default_rng({case.seed}) and "
+                                         f"default_rng({case.seed + 1})",
+                                         "expected different initial weights, so different params, for different "
+                                         "seeds"),
+}
+SEED_CAUSES = {"not_reproducible": "take every random number from rng (and, when rng is None, from a Generator "
+                                   "with a fixed seed), nothing from elsewhere.",
+               "same_for_every_seed": "the initial weights must come from rng's draws."}
 
 
-def _same_params(a, b):
-    return isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys() and all(
-        isinstance(a[k], np.ndarray) and isinstance(b[k], np.ndarray) and np.array_equal(a[k], b[k]) for k in a)
+def _run_fingerprint(value):
+    """What two runs from the same seed share: the params and the losses (None when value is not a run)."""
+    if isinstance(value, tuple | list) and len(value) == 2 and all(isinstance(part, dict) for part in value):
+        return value[0], list(value[1].get("loss", []))
+    return None
 
 
-def _reproducibility_problem(fn, case, params, history):
-    """(Problem, symptom) when the same seed does not give the same run, or another seed the same one."""
-    again = call_student(fn, case.call(case.seed), TRAIN_PARAMETERS)
-    problem = behaviour_problem(again)
-    if problem is not None:
-        return problem, _behaviour_symptom(again)
-    value = again.value
-    same = (isinstance(value, tuple | list) and len(value) == 2 and _same_params(value[0], params)
-            and isinstance(value[1], dict) and same_value(list(value[1].get("loss", [])), list(history["loss"])))
-    if not same:
-        return _rng_problem("not_reproducible", case), "not_reproducible"
-    if case.seed is None:
-        return None, None
-    other = call_student(fn, case.call(case.seed + 1), TRAIN_PARAMETERS)
-    problem = behaviour_problem(other)
-    if problem is not None:
-        return problem, _behaviour_symptom(other)
-    if isinstance(other.value, tuple | list) and len(other.value) == 2 and _same_params(other.value[0], params):
-        return _rng_problem("same_for_every_seed", case), "same_for_every_seed"
-    return None, None
+def _reproducibility_verdict(fn, case, params, history):
+    """The Verdict when the same seed does not give the same run, or another seed the same params, else None."""
+    verdict = reproducibility(fn, case, TRAIN_PARAMETERS, _run_fingerprint, _run_fingerprint((params, history)),
+                              "params", other_seed=case.seed is not None, causes=SEED_CAUSES)
+    if verdict is None or verdict.symptom not in SEED_LINES:
+        return verdict
+    return Verdict(replace(verdict.problem, lines=SEED_LINES[verdict.symptom](case)), verdict.symptom)
+
+
+def _run_problems(outcome, case):
+    """The (Problem, symptom) of each property of one run in turn, (None, None) for one that holds."""
+    X, y = case.data_arrays()
+    yield _structure_problem(outcome.value, X, int(y.max()) + 1, dict(case.kwargs).get("hidden_size"))
+    params, history = outcome.value
+    if not all(np.isfinite(params[k]).all() for k in params):
+        yield Problem("nonfinite", ("got      nan or inf in the returned params", "expected finite numbers"),
+                      "the steps grew until the numbers overflowed: is the update going uphill, or the learning "
+                      "rate far too large?"), "params"
+    yield _history_problem(history, case)
+    yield _learning_problem(history, _measured(params, X, y), case)
 
 
 def _inspect_training(fn, case):
     """The Verdict on fn for one TrainCase: the first property that fails, and its symptom."""
     outcome = call_student(fn, case.call(case.seed), TRAIN_PARAMETERS)
-    problem = behaviour_problem(outcome)
-    if problem is not None:
-        return Verdict(problem, _behaviour_symptom(outcome))
-    X, y = case.data_arrays()
-    problem, symptom = _structure_problem(outcome.value, X, int(y.max()) + 1, dict(case.kwargs).get("hidden_size"))
-    if problem is not None:
-        return Verdict(problem, symptom)
-    params, history = outcome.value
-    if not all(np.isfinite(params[k]).all() for k in params):
-        return Verdict(Problem("nonfinite", ("got      nan or inf in the returned params", "expected finite numbers"),
-                               "the steps grew until the numbers overflowed: is the update going uphill, or "
-                               "the learning rate far too large?"), "params")
-    problem, symptom = _history_problem(history, case)
+    verdict = behaviour_verdict(outcome)
+    if verdict is not None:
+        return verdict
+    problem, symptom = next(((p, s) for p, s in _run_problems(outcome, case) if p is not None), (None, None))
     if problem is not None:
         return Verdict(problem, symptom)
-    problem, symptom = _learning_problem(history, _measured(params, X, y), case)
-    if problem is not None:
-        return Verdict(problem, symptom)
-    if case.seed is not None and "rng" not in outcome.generators_used:
-        return Verdict(_rng_problem("rng_unused", case), "rng_unused")
+    if case.seed is not None:
+        verdict = rng_unused(outcome, "the initial weights", cause="draw the initial weights from the rng argument, "
+                             "not from a Generator made inside the function (use one only when rng is None).")
+        if verdict is not None:
+            return verdict
     if case.reproducible:
-        problem, symptom = _reproducibility_problem(fn, case, params, history)
-        return Verdict(problem, symptom)
+        return _reproducibility_verdict(fn, case, *outcome.value) or Verdict(None)
     return Verdict(None)
 
 
