@@ -5,11 +5,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from autograde_tests.calling import call_student
-from autograde_tests.cases import FLOAT32_TOLERANCE, Case, case_rng, seed_text
+from autograde_tests.cases import Case, case_rng, seed_text
 from autograde_tests.core import Exercise, Notebook, Verdict
 from autograde_tests.judging import Problem
 from autograde_tests.messages import describe
-from autograde_tests.nb06 import update_label
+from autograde_tests.nb06 import update_cases
 from autograde_tests.properties import behaviour_verdict, reproducibility, rng_unused
 from course_lib import optimizers
 
@@ -25,8 +25,8 @@ SEED = 7
 # that a y_batch paired with the wrong rows of X is seen.
 
 MINIBATCH_PARAMETERS = ("X", "y", "batch_size", "rng", "shuffle")
-
-
+# What iterate_minibatches and notebook 11's train_val_split share: the cause of one order for every seed,
+# and samples that tell which they are.
 ORDER_CAUSES = {"same_for_every_seed": "the order must come from rng's draws."}
 
 
@@ -35,27 +35,30 @@ def numbered_rows(n, d, dtype):
     return (10.0 * np.arange(n)[:, None] + np.arange(d)[None, :]).astype(dtype)
 
 
-def sample_indices(rows, X):
-    """The sample each of `rows` is (see numbered_rows), or None when one of them is not a row of X."""
+def read_samples(rows, labels, X, y):
+    """(indices, missing, repeated, mislabelled): which sample each of `rows` is (see numbered_rows), how
+    many of X's samples never appear, how many appear more than once, and how many carry a label other
+    than their own; indices is None (and the counts 0) when one of the rows is not a row of X."""
     indices = np.rint(rows[:, 0].astype(np.float64) / 10.0).astype(int)
     valid = (indices >= 0) & (indices < len(X))
-    return indices if valid.all() and np.array_equal(rows, X[np.clip(indices, 0, len(X) - 1)]) else None
+    if not (valid.all() and np.array_equal(rows, X[np.clip(indices, 0, len(X) - 1)])):
+        return None, 0, 0, 0
+    counts = np.bincount(indices, minlength=len(X))
+    wrong = np.any((labels != y[indices]).reshape(len(indices), -1), axis=1)
+    return indices, int(np.sum(counts == 0)), int(np.sum(counts > 1)), int(np.sum(wrong))
 
 
 def foreign_rows_problem(where):
+    """(Problem, symptom, indices) for rows (`where`: " in the batches", say) that are not rows of X."""
     return Problem("rows", (f"got      rows{where} that are not rows of X", "expected whole rows of X, unchanged"),
-                   "select rows of X by index, without changing them.")
+                   "select rows of X by index, without changing them."), "rows", None
 
 
-def coverage(indices, n):
-    """(how many of the n samples never appear, how many appear more than once)."""
-    counts = np.bincount(indices, minlength=n)
-    return int(np.sum(counts == 0)), int(np.sum(counts > 1))
-
-
-def mislabelled(labels, y, indices):
-    """How many samples carry a label other than their own."""
-    return int(np.sum(np.any((labels != y[indices]).reshape(len(indices), -1), axis=1)))
+def pairing_problem(wrong, n, rows, cause):
+    """(Problem, symptom, indices) for `wrong` of the n samples with another sample's label in `rows`."""
+    return Problem("pairing", (f"got      {wrong} of {n} samples whose label is not their own (the rows of X and y "
+                               "no longer match)", f"expected each row of {rows} with its own label"), cause), \
+        "pairing", None
 
 
 @dataclass(frozen=True)
@@ -106,12 +109,9 @@ class BatchCase:
     def call(self, seed):
         """This call as a core.Case that reads what the function yields, with default_rng(seed) as rng."""
         X, y = self.data()
-        args = (X, y, self.batch_size, np.random.default_rng(seed))
-        if self.shuffle is None:
-            return Case(args, label=self.label, consume=True)
-        if self.positional:
-            return Case(args + (self.shuffle,), label=self.label, consume=True)
-        return Case(args, {"shuffle": self.shuffle}, label=self.label, consume=True)
+        args = (X, y, self.batch_size, np.random.default_rng(seed)) + ((self.shuffle,) if self.positional else ())
+        kwargs = {} if self.shuffle is None or self.positional else {"shuffle": self.shuffle}
+        return Case(args, kwargs, label=self.label, consume=True)
 
     @property
     def expected_sizes(self):
@@ -181,10 +181,10 @@ def _batches_problem(value, case, X, y):
                        "here); none is dropped."), tuple(sizes), None
     if not value:
         return None, None, np.array([], dtype=int)
-    indices = sample_indices(np.concatenate([X_batch for X_batch, _ in value]), X)
+    indices, missing, repeated, wrong = read_samples(np.concatenate([X_batch for X_batch, _ in value]),
+                                                     np.concatenate([y_batch for _, y_batch in value]), X, y)
     if indices is None:
-        return foreign_rows_problem(" in the batches"), "rows", None
-    missing, repeated = coverage(indices, case.n)
+        return foreign_rows_problem(" in the batches")
     if missing or repeated:
         return Problem("coverage", (f"got      {repeated} samples more than once and {missing} never, "
                                     "in one pass",
@@ -192,13 +192,9 @@ def _batches_problem(value, case, X, y):
                        "one pass over the data (an epoch) uses every sample once: take the batches from one "
                        "permutation of all the indices, not from independent random draws."), \
             (missing, repeated), None
-    wrong = mislabelled(np.concatenate([y_batch for _, y_batch in value]), y, indices)
     if wrong:
-        return Problem("pairing", (f"got      {wrong} of {case.n} samples whose label is not their own "
-                                   "(the rows of X and y no longer match)",
-                                   "expected each row of X_batch with its own label"),
-                       "shuffle the rows of X and y with the same permutation, so that they stay paired."), \
-            "pairing", None
+        return pairing_problem(wrong, case.n, "X_batch",
+                               "shuffle the rows of X and y with the same permutation, so that they stay paired.")
     return None, None, indices
 
 
@@ -253,6 +249,7 @@ def _small_params():
 
 
 def _random_problem(float32=False):
+    """params, grads, a state of standard normals and one of squares, all keyed W1 b1 W2 b2."""
     rng = case_rng(SEED)
     shapes = {"W1": (3, 4), "b1": (4,), "W2": (4, 2), "b2": (2,)}
     params = {k: rng.standard_normal(s) for k, s in shapes.items()}
@@ -265,49 +262,40 @@ def _random_problem(float32=False):
     return params, grads, state, squares
 
 
+def _zeros(grads):
+    return {k: np.zeros_like(a) for k, a in grads.items()}
+
+
 RANDOM_TEXT = "params, grads W1 (3, 4), b1 (4,), W2 (4, 2), b2 (2,) from "
-# core.tolerance_for sees float32 arrays among a case's arguments, not inside its dicts: the float32 cases
-# of the updates ask for the float32 tolerance themselves.
-FLOAT32 = {"rtol": FLOAT32_TOLERANCE["rtol"], "atol": FLOAT32_TOLERANCE["atol"]}
-
-
-def _update_case(names, args, updates, kwargs=None, label=None, **options):
-    kwargs = kwargs or {}
-    if label is None:
-        shown = list(zip(names, args)) + list(kwargs.items())
-        label = update_label(shown, f"returns None; {' and '.join(updates)} are judged after the call")
-    return Case(tuple(args), kwargs, label=label, updates=updates, **options)
 
 
 # momentum_update(params, grads, velocities, lr, momentum=0.9)
 
-MOMENTUM_NAMES = ("params", "grads", "velocities", "lr")
 MOMENTUM_HINT = ("the velocity keeps a fraction (momentum) of the previous one and adds the step −lr·g; then "
                  "each parameter moves by its new velocity, which is stored for the next call.")
+_momentum_case = update_cases(("params", "grads", "velocities", "lr"), ("params", "velocities"))
 
 
 def _momentum_update_cases(hidden):
     """momentum_update: v = momentum·v − lr·g, then p += v, with params and velocities updated in place."""
     params, grads = _small_params()
     earlier = {"W": np.array([[0.05, 0.1], [-0.2, 0.0]]), "b": np.array([0.3, -0.1])}
-    updates = ("params", "velocities")
     cases = [
-        _update_case(MOMENTUM_NAMES, (params, grads, earlier, 0.1), updates, {"momentum": 0.5}),
-        _update_case(MOMENTUM_NAMES, (params, grads, {}, 0.1), updates,
-                     hint="missing velocities start at zero, so the first step is plain gradient descent."),
+        _momentum_case(params, grads, earlier, 0.1, kwargs={"momentum": 0.5}),
+        _momentum_case(params, grads, {}, 0.1,
+                       hint="missing velocities start at zero, so the first step is plain gradient descent."),
     ]
     if hidden:
         p, g, v, _ = _random_problem()
         text = RANDOM_TEXT + seed_text(SEED)
         cases += [
-            _update_case(MOMENTUM_NAMES, (p, g, v, 0.05), updates,
-                         label=f"{text}, velocities from the same, lr = 0.05, momentum left out (0.9)"),
-            _update_case(MOMENTUM_NAMES, _random_problem(float32=True)[:3] + (0.05,), updates,
-                         label="the same as float32, lr = 0.05", **FLOAT32),
-            _update_case(MOMENTUM_NAMES, (p, g, {}, 0.01, 0.99), updates,
-                         label=f"{text}, velocities empty, lr = 0.01, momentum = 0.99 passed by position"),
-            _update_case(MOMENTUM_NAMES, (p, {k: np.zeros_like(a) for k, a in g.items()}, v, 0.1), updates,
-                         {"momentum": 0.0}, label=f"{text}, zero gradients, momentum = 0 (nothing moves)"),
+            _momentum_case(p, g, v, 0.05,
+                           label=f"{text}, velocities from the same, lr = 0.05, momentum left out (0.9)"),
+            _momentum_case(*_random_problem(float32=True)[:3], 0.05, label="the same as float32, lr = 0.05"),
+            _momentum_case(p, g, {}, 0.01, 0.99,
+                           label=f"{text}, velocities empty, lr = 0.01, momentum = 0.99 passed by position"),
+            _momentum_case(p, _zeros(g), v, 0.1, kwargs={"momentum": 0.0},
+                           label=f"{text}, zero gradients, momentum = 0 (nothing moves)"),
         ]
     return cases
 
@@ -318,36 +306,30 @@ check_momentum_update = MOMENTUM_UPDATE.check
 
 # rmsprop_update(params, grads, cache, lr=0.001, rho=0.9, eps=1e-7)
 
-RMSPROP_NAMES = ("params", "grads", "cache", "lr")
 RMSPROP_HINT = ("the cache keeps a running mean of g² (rho of the old cache, 1 − rho of the new g²); each "
                 "step is lr·g divided by the cache's square root plus eps, eps outside the root.")
+_rmsprop_case = update_cases(("params", "grads", "cache", "lr"), ("params", "cache"))
 
 
 def _rmsprop_update_cases(hidden):
     """rmsprop_update: cache = rho·cache + (1 − rho)·g², p −= lr·g / (√cache + eps), both updated in place."""
     params, grads = _small_params()
-    earlier = {"W": np.array([[0.04, 0.2], [1.0, 1e-9]]), "b": np.array([1e-9, 0.5])}
-    updates = ("params", "cache")
     cases = [
-        _update_case(RMSPROP_NAMES, (params, grads, earlier, 0.01), updates),
+        _rmsprop_case(params, grads, {"W": np.array([[0.04, 0.2], [1.0, 1e-9]]), "b": np.array([1e-9, 0.5])}, 0.01),
         # The defaults in use from the visible cases on: a signature without them fails here already.
-        _update_case(RMSPROP_NAMES, (params, grads, {}), updates, hint="a missing cache starts at zero.",
-                     label=update_label(list(zip(RMSPROP_NAMES, (params, grads, {}))),
-                                        "lr, rho and eps left out; returns None; params and cache are judged "
-                                        "after the call")),
+        _rmsprop_case(params, grads, {}, hint="a missing cache starts at zero.", left_out="lr, rho and eps"),
     ]
     if hidden:
         p, g, _, squares = _random_problem()
+        p32, g32, _, squares32 = _random_problem(float32=True)
         text = RANDOM_TEXT + seed_text(SEED)
         cases += [
-            _update_case(RMSPROP_NAMES, (p, g, squares), updates,
-                         label=f"{text}, cache from the same, lr, rho and eps left out (0.001, 0.9, 1e-7)"),
-            _update_case(RMSPROP_NAMES, _random_problem(float32=True)[:2] + (_random_problem(True)[3],), updates,
-                         label="the same as float32", **FLOAT32),
-            _update_case(RMSPROP_NAMES, (p, g, {}, 0.1, 0.5, 0.1), updates,
-                         label=f"{text}, cache empty, lr = 0.1, rho = 0.5, eps = 0.1 passed by position"),
-            _update_case(RMSPROP_NAMES, (p, {k: np.zeros_like(a) for k, a in g.items()}, {}, 0.1), updates,
-                         label=f"{text}, zero gradients, cache empty (nothing moves)"),
+            _rmsprop_case(p, g, squares,
+                          label=f"{text}, cache from the same, lr, rho and eps left out (0.001, 0.9, 1e-7)"),
+            _rmsprop_case(p32, g32, squares32, label="the same as float32"),
+            _rmsprop_case(p, g, {}, 0.1, 0.5, 0.1,
+                          label=f"{text}, cache empty, lr = 0.1, rho = 0.5, eps = 0.1 passed by position"),
+            _rmsprop_case(p, _zeros(g), {}, 0.1, label=f"{text}, zero gradients, cache empty (nothing moves)"),
         ]
     return cases
 
@@ -358,9 +340,9 @@ check_rmsprop_update = RMSPROP_UPDATE.check
 
 # adam_update(params, grads, state, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8)
 
-ADAM_NAMES = ("params", "grads", "state", "lr")
 ADAM_HINT = ("first t goes up by one; then m and v take their running means of g and g², are divided by "
              "1 − beta1^t and 1 − beta2^t (bias correction), and each step is lr·m̂ / (√v̂ + eps).")
+_adam_case = update_cases(("params", "grads", "state", "lr"), ("params", "state"))
 
 
 def _adam_update_cases(hidden):
@@ -369,32 +351,25 @@ def _adam_update_cases(hidden):
     earlier = {"t": 2,
                "m": {"W": np.array([[0.02, -0.05], [0.3, 0.0]]), "b": np.array([0.01, 0.1])},
                "v": {"W": np.array([[1e-3, 4e-3], [5e-2, 1e-10]]), "b": np.array([1e-10, 2e-2])}}
-    updates = ("params", "state")
     cases = [
-        _update_case(ADAM_NAMES, (params, grads, earlier, 0.01), updates),
+        _adam_case(params, grads, earlier, 0.01),
         # The defaults in use from the visible cases on: a signature without them fails here already.
-        _update_case(ADAM_NAMES, (params, grads, {}), updates,
-                     hint="an empty state is the first step: t becomes 1, and m and v start at zero.",
-                     label=update_label(list(zip(ADAM_NAMES, (params, grads, {}))),
-                                        "lr, beta1, beta2 and eps left out; returns None; params and state "
-                                        "are judged after the call")),
+        _adam_case(params, grads, {}, hint="an empty state is the first step: t becomes 1, and m and v start at zero.",
+                   left_out="lr, beta1, beta2 and eps"),
     ]
     if hidden:
         p, g, m, v = _random_problem()
+        p32, g32, m32, v32 = _random_problem(float32=True)
         text = RANDOM_TEXT + seed_text(SEED)
-        later = {"t": 9, "m": m, "v": v}
         cases += [
-            _update_case(ADAM_NAMES, (p, g, later), updates,
-                         label=f"{text}, state t = 9 with m and v from the same, the defaults otherwise"),
-            _update_case(ADAM_NAMES, (p, g, {"t": 0, "m": {}, "v": {}}, 0.05), updates,
-                         label=f"{text}, state t = 0 with m and v empty, lr = 0.05"),
-            _update_case(ADAM_NAMES, (p, g, {}, 0.1, 0.8, 0.99, 1e-4), updates,
-                         label=f"{text}, state empty, lr = 0.1, beta1 = 0.8, beta2 = 0.99, eps = 1e-4 by position"),
-            _update_case(ADAM_NAMES, (_random_problem(True)[0], _random_problem(True)[1],
-                                      {"t": 9, "m": _random_problem(True)[2], "v": _random_problem(True)[3]}),
-                         updates, label="the same as float32, t = 9", **FLOAT32),
-            _update_case(ADAM_NAMES, (p, {k: np.zeros_like(a) for k, a in g.items()}, {}, 0.1), updates,
-                         label=f"{text}, zero gradients, state empty (nothing moves)"),
+            _adam_case(p, g, {"t": 9, "m": m, "v": v},
+                       label=f"{text}, state t = 9 with m and v from the same, the defaults otherwise"),
+            _adam_case(p, g, {"t": 0, "m": {}, "v": {}}, 0.05,
+                       label=f"{text}, state t = 0 with m and v empty, lr = 0.05"),
+            _adam_case(p, g, {}, 0.1, 0.8, 0.99, 1e-4,
+                       label=f"{text}, state empty, lr = 0.1, beta1 = 0.8, beta2 = 0.99, eps = 1e-4 by position"),
+            _adam_case(p32, g32, {"t": 9, "m": m32, "v": v32}, label="the same as float32, t = 9"),
+            _adam_case(p, _zeros(g), {}, 0.1, label=f"{text}, zero gradients, state empty (nothing moves)"),
         ]
     return cases
 
@@ -485,26 +460,31 @@ def _adam(t_used="new", corrected=True, eps_inside=False, store_corrected=False,
     return adam_update
 
 
+def _batches(draw=lambda rng, n: rng.permutation(n), shuffles=lambda shuffle: shuffle, drop_last=False):
+    """Batches in the order draw(rng, N) when shuffles(shuffle), else in the original order; drop_last
+    stops before a last, smaller batch."""
+
+    def iterate_minibatches(X, y, batch_size, rng, shuffle=True):
+        order = draw(rng, len(X)) if shuffles(shuffle) else np.arange(len(X))
+        for start in range(0, len(X) - batch_size + 1 if drop_last else len(X), batch_size):
+            rows = order[start:start + batch_size]
+            yield X[rows], y[rows]
+
+    return iterate_minibatches
+
+
 # ---------------------------------------------------------------------------------------------
 # iterate_minibatches: known mistakes, the more specific first
 
 
-@ITERATE_MINIBATCHES.mistake("last partial batch dropped", "when N is not a multiple of batch_size, the samples left "
-                             "over form a last, smaller batch; stopping before it skips them in every epoch.")
-def _batches_drop_last(X, y, batch_size, rng, shuffle=True):
-    order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
-    for start in range(0, len(X) - batch_size + 1, batch_size):
-        rows = order[start:start + batch_size]
-        yield X[rows], y[rows]
+ITERATE_MINIBATCHES.mistake("last partial batch dropped", "when N is not a multiple of batch_size, the samples left "
+                            "over form a last, smaller batch; stopping before it skips them in every epoch.")(
+    _batches(drop_last=True))
 
 
-@ITERATE_MINIBATCHES.mistake("samples drawn with replacement", "independent random indices repeat some samples and "
-                             "miss others; a permutation of all N indices uses each exactly once.")
-def _batches_with_replacement(X, y, batch_size, rng, shuffle=True):
-    order = rng.integers(0, len(X), size=len(X)) if shuffle else np.arange(len(X))
-    for start in range(0, len(X), batch_size):
-        rows = order[start:start + batch_size]
-        yield X[rows], y[rows]
+ITERATE_MINIBATCHES.mistake("samples drawn with replacement", "independent random indices repeat some samples and "
+                            "miss others; a permutation of all N indices uses each exactly once.")(
+    _batches(draw=lambda rng, n: rng.integers(0, n, size=n)))
 
 
 @ITERATE_MINIBATCHES.mistake("X and y shuffled separately", "two different permutations separate every sample from "
@@ -516,35 +496,23 @@ def _batches_shuffled_separately(X, y, batch_size, rng, shuffle=True):
         yield X[X_order[start:start + batch_size]], y[y_order[start:start + batch_size]]
 
 
-@ITERATE_MINIBATCHES.mistake("never shuffled", "with shuffle=True the order must be a fresh random permutation from "
-                             "rng; the original order gives the same batches in every epoch.")
-def _batches_never_shuffled(X, y, batch_size, rng, shuffle=True):
-    for start in range(0, len(X), batch_size):
-        yield X[start:start + batch_size], y[start:start + batch_size]
+ITERATE_MINIBATCHES.mistake("never shuffled", "with shuffle=True the order must be a fresh random permutation from "
+                            "rng; the original order gives the same batches in every epoch.")(
+    _batches(shuffles=lambda shuffle: False))
 
 
-@ITERATE_MINIBATCHES.mistake("shuffle argument ignored", "with shuffle=False the rows keep their original order.")
-def _batches_always_shuffled(X, y, batch_size, rng, shuffle=True):
-    order = rng.permutation(len(X))
-    for start in range(0, len(X), batch_size):
-        rows = order[start:start + batch_size]
-        yield X[rows], y[rows]
+ITERATE_MINIBATCHES.mistake("shuffle argument ignored", "with shuffle=False the rows keep their original order.")(
+    _batches(shuffles=lambda shuffle: True))
 
 
-@ITERATE_MINIBATCHES.mistake("np.random instead of rng", "np.random's functions use NumPy's hidden global state: draw "
-                             "the permutation from the rng argument.")
-def _batches_global_random(X, y, batch_size, rng, shuffle=True):
-    order = np.random.permutation(len(X)) if shuffle else np.arange(len(X))
-    for start in range(0, len(X), batch_size):
-        rows = order[start:start + batch_size]
-        yield X[rows], y[rows]
+ITERATE_MINIBATCHES.mistake("np.random instead of rng", "np.random's functions use NumPy's hidden global state: draw "
+                            "the permutation from the rng argument.")(
+    _batches(draw=lambda rng, n: np.random.permutation(n)))
 
 
-@ITERATE_MINIBATCHES.mistake("own Generator instead of rng", "a Generator made inside the function ignores the rng "
-                             "the caller passed, so every epoch gets the same order.")
-def _batches_own_generator(X, y, batch_size, rng, shuffle=True):
-    return _batches_always_shuffled(X, y, batch_size, np.random.default_rng(0)) if shuffle else \
-        _batches_never_shuffled(X, y, batch_size, rng)
+ITERATE_MINIBATCHES.mistake("own Generator instead of rng", "a Generator made inside the function ignores the rng "
+                            "the caller passed, so every epoch gets the same order.")(
+    _batches(draw=lambda rng, n: np.random.default_rng(0).permutation(n)))
 
 
 @ITERATE_MINIBATCHES.mistake("batch_size used as the number of batches", "batch_size is how many samples each batch "
