@@ -11,6 +11,8 @@ from autograde_tests.cases import Case, Shared, Step, case_rng, seed_text, toler
 from autograde_tests.core import Exercise, Notebook, Verdict
 from autograde_tests.judging import Parts, Problem, behaviour_problem, compare
 from autograde_tests.messages import describe, format_value
+from autograde_tests.nb07 import ORDER_CAUSES, foreign_rows_problem, numbered_rows, pairing_problem, read_samples
+from autograde_tests.properties import behaviour_verdict, reproducibility, rng_unused
 from course_lib import early_stopping
 
 SEED = 11
@@ -55,7 +57,7 @@ class SplitCase:
                 f"val_fraction = {self.val_fraction}, rng = np.random.default_rng({self.seed}){self.note}")
 
     def data(self):
-        X = (10.0 * np.arange(self.n)[:, None] + np.arange(self.d)[None, :]).astype(self.dtype)
+        X = numbered_rows(self.n, self.d, self.dtype)
         if self.labels == "unique":
             y = 3 * np.arange(self.n)[::-1].copy()
         elif self.labels == "onehot":
@@ -92,10 +94,6 @@ def _split_cases(hidden):
             SplitCase(40, 1, 0.66, seed=seeds[4]),
         ]
     return cases
-
-
-def _behaviour_symptom(outcome):
-    return outcome.error_type, frozenset(outcome.warnings), outcome.used_global_random, outcome.mutated
 
 
 def _parts_problem(value, case, X, y):
@@ -139,15 +137,10 @@ def _trailing(array):
 def _samples(value, case, X, y):
     """(Problem, symptom, sample indices of train then val) for what came back."""
     X_train, y_train, X_val, y_val = value
-    rows = np.concatenate([X_train, X_val])
-    labels = np.concatenate([y_train, y_val])
-    indices = np.rint(rows[:, 0].astype(np.float64) / 10.0).astype(int) if len(rows) else np.array([], int)
-    valid = (indices >= 0) & (indices < case.n)
-    if not (valid.all() and np.array_equal(rows, X[np.clip(indices, 0, case.n - 1)])):
-        return Problem("rows", ("got      rows that are not rows of X", "expected whole rows of X, unchanged"),
-                       "select rows of X by index, without changing them."), "rows", None
-    counts = np.bincount(indices, minlength=case.n)
-    missing, repeated = int(np.sum(counts == 0)), int(np.sum(counts > 1))
+    indices, missing, repeated, wrong = read_samples(np.concatenate([X_train, X_val]), np.concatenate([y_train, y_val]),
+                                                     X, y)
+    if indices is None:
+        return foreign_rows_problem("")
     if missing or repeated:
         in_both = len(set(indices[:len(X_train)].tolist()) & set(indices[len(X_train):].tolist()))
         return Problem("overlap", (f"got      {in_both} samples in both parts, {repeated} samples more than once "
@@ -156,60 +149,37 @@ def _samples(value, case, X, y):
                        "a validation sample that the network also trains on measures nothing: split one "
                        "permutation of all the indices into two pieces, instead of drawing each part on "
                        "its own."), (in_both, missing, repeated), None
-    if not np.array_equal(labels, y[indices]):
-        wrong = int(np.sum(np.any((labels != y[indices]).reshape(len(indices), -1), axis=1)))
-        return Problem("pairing", (f"got      {wrong} of {case.n} samples whose label is not their own "
-                                   "(the rows of X and y no longer match)",
-                                   "expected each row of X with its own label"),
-                       "take the rows of X and of y with the same indices, so that they stay paired."), \
-            "pairing", None
+    if wrong:
+        return pairing_problem(wrong, case.n, "X", "take the rows of X and of y with the same indices, so that they "
+                               "stay paired.")
     return None, None, indices
 
 
-def _order_problem(fn, case, indices, outcome):
-    """(Problem, symptom) when the split is not shuffled, or not shuffled by rng."""
+def _order_verdict(fn, case, indices, outcome):
+    """The Verdict when the split is not shuffled, or not shuffled by rng, else None."""
     if case.n_val == 0 or case.n_val == case.n:
-        return None, None
+        return None
     if np.array_equal(indices, np.arange(case.n)):
-        return Problem("not_shuffled", ("got      the first rows for training and the last ones for validation",
-                                        "expected the samples shuffled before the split"),
-                       "data sets are often stored in order (sorted by class, by date, by source), so the "
-                       "last rows alone are not like the rest: draw a random permutation from rng first."), \
-            "not_shuffled"
-    if "rng" not in outcome.generators_used:
-        return Problem("rng_unused", ("got      rng's state unchanged: nothing was drawn from it",
-                                      "expected the shuffle drawn from rng"),
-                       "draw the permutation from the rng argument, not from a Generator made inside the "
-                       "function or from np.random."), "rng_unused"
-    for seed, same, kind in ((case.seed, True, "not_reproducible"), (case.seed + 1, False, "same_for_every_seed")):
-        other = call_student(fn, case.call(seed), SPLIT_PARAMETERS)
-        problem = behaviour_problem(other)
-        if problem is not None:
-            return problem, _behaviour_symptom(other)
-        X, y = case.data()
-        if _parts_problem(other.value, case, X, y)[0] is not None:
-            return Problem(kind, ("got      a result of another kind from a second call",
-                                  "expected the same kind of result every time"),
-                           "take every random number from rng, and nothing from elsewhere."), kind
-        _, _, other_indices = _samples(other.value, case, X, y)
-        if (other_indices is not None and np.array_equal(other_indices, indices)) != same:
-            if same:
-                return Problem(kind, (f"got      another split from a second call with a new "
-                                      f"np.random.default_rng({seed})",
-                                      "expected the same split for the same seed"),
-                               "take every random number from rng, and nothing from elsewhere."), kind
-            return Problem(kind, (f"got      the same split from np.random.default_rng({case.seed}) and "
-                                  f"np.random.default_rng({seed})",
-                                  "expected another split for another seed"),
-                           "the order must come from rng's draws."), kind
-    return None, None
+        return Verdict(Problem("not_shuffled", ("got      the first rows for training and the last ones for validation",
+                                                "expected the samples shuffled before the split"),
+                               "data sets are often stored in order (sorted by class, by date, by source), so the "
+                               "last rows alone are not like the rest: draw a random permutation from rng first."),
+                       "not_shuffled")
+    return rng_unused(outcome, "the permutation") or reproducibility(
+        fn, case, SPLIT_PARAMETERS, lambda value: _split_indices(value, case), indices, "split", causes=ORDER_CAUSES)
+
+
+def _split_indices(value, case):
+    """The samples of a result in the order it gives them (train, then val), None when it is malformed."""
+    X, y = case.data()
+    return None if _parts_problem(value, case, X, y)[0] is not None else _samples(value, case, X, y)[2]
 
 
 def _inspect_split(fn, case):
     outcome = call_student(fn, case.call(case.seed), SPLIT_PARAMETERS)
-    problem = behaviour_problem(outcome)
-    if problem is not None:
-        return Verdict(problem, _behaviour_symptom(outcome))
+    verdict = behaviour_verdict(outcome)
+    if verdict is not None:
+        return verdict
     X, y = case.data()
     problem, symptom = _parts_problem(outcome.value, case, X, y)
     if problem is not None:
@@ -217,7 +187,7 @@ def _inspect_split(fn, case):
     problem, symptom, indices = _samples(outcome.value, case, X, y)
     if problem is not None:
         return Verdict(problem, symptom)
-    return Verdict(*_order_problem(fn, case, indices, outcome))
+    return _order_verdict(fn, case, indices, outcome) or Verdict(None)
 
 
 TRAIN_VAL_SPLIT = Exercise("train_val_split", early_stopping.train_val_split, _split_cases, inspect=_inspect_split,
@@ -235,7 +205,6 @@ check_train_val_split = TRAIN_VAL_SPLIT.check
 # place between updates (Step.assign), as training does, so a kept reference or a shallow copy of it
 # shows in best_params.
 
-STOPPER_PARAMETERS = ("patience", "min_delta")
 STOPPER_HINT = ("an update is an improvement when val_loss < best_loss − min_delta; it resets the count of "
                 "updates without improvement, records the loss, the update's 0-based index and a deep copy of "
                 "params. update returns True once patience updates in a row brought no improvement.")
@@ -314,6 +283,9 @@ def _step_names(steps):
             names.append(f"update #{updates} (val_loss {format_value(step.args[0])}) returned")
             updates += 1
     return names
+
+
+STOPPER_PARAMETERS = ("patience", "min_delta")
 
 
 def _inspect_stopper(fn, case):
