@@ -577,11 +577,9 @@ DECAYED_LEARNING_RATE.alternative(lambda lr0, decay, step: lr0 / (decay * step +
 TRAIN_TWO_LAYER_NET.mistake("step uphill", "each update moves the parameters against their gradients; adding the "
                             "gradient makes the loss rise.")(_training(direction=1.0))
 
-
 TRAIN_TWO_LAYER_NET.mistake("weights start at zero", "with all weights zero every hidden unit computes the same thing "
                             "and ReLU passes back zero gradients: nothing can learn. Start from He initialisation.")(
     _training(init="zeros"))
-
 
 TRAIN_TWO_LAYER_NET.mistake("initial weights far too small", "weights of 0.01·N(0, 1) shrink the signal at every "
                             "layer, so the scores start almost equal and the gradients reaching the first layer are "
@@ -589,33 +587,26 @@ TRAIN_TWO_LAYER_NET.mistake("initial weights far too small", "weights of 0.01·N
                             "initialisation (the exercise's) scales each layer's weights to its number of inputs.")(
     _training(init="small"))
 
-
 TRAIN_TWO_LAYER_NET.mistake("history recorded once", "the history has one entry per epoch: measure and append inside "
                             "the loop, not once after it.")(_training(record="once"))
 
-
 TRAIN_TWO_LAYER_NET.mistake("one epoch short", "the loop runs one epoch fewer than asked: range(epochs) already "
                             "counts epochs 0 to epochs − 1.")(_training(epochs_offset=-1))
-
 
 TRAIN_TWO_LAYER_NET.mistake("loss summed, not averaged", "the loss recorded is the mean over the batch (that is what "
                             "categorical cross-entropy returns), not the sum of the per-sample losses.")(
     _training(summed_loss=True))
 
-
 TRAIN_TWO_LAYER_NET.mistake("accuracy in percent", "accuracy is a fraction in [0, 1], not a percentage.")(
     _training(accuracy_scale=100.0))
-
 
 TRAIN_TWO_LAYER_NET.mistake("np.random instead of rng", "np.random's functions use NumPy's hidden global state, so "
                             "two runs differ for no visible reason: draw the initial weights from the rng argument.")(
     _training(draw="global"))
 
-
 TRAIN_TWO_LAYER_NET.mistake("own Generator instead of rng", "a Generator made inside the function ignores the rng the "
                             "caller passed, so every seed gives the same run: draw from rng, and make a Generator "
                             "only when rng is None.")(_training(draw="own"))
-
 
 TRAIN_TWO_LAYER_NET.mistake("params as a list", "params is a dict keyed W1, b1, W2, b2, the keys the forward and "
                             "backward passes read.")(_training(as_list=True))

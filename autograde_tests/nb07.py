@@ -481,7 +481,6 @@ ITERATE_MINIBATCHES.mistake("last partial batch dropped", "when N is not a multi
                             "over form a last, smaller batch; stopping before it skips them in every epoch.")(
     _batches(drop_last=True))
 
-
 ITERATE_MINIBATCHES.mistake("samples drawn with replacement", "independent random indices repeat some samples and "
                             "miss others; a permutation of all N indices uses each exactly once.")(
     _batches(draw=lambda rng, n: rng.integers(0, n, size=n)))
@@ -500,15 +499,12 @@ ITERATE_MINIBATCHES.mistake("never shuffled", "with shuffle=True the order must 
                             "rng; the original order gives the same batches in every epoch.")(
     _batches(shuffles=lambda shuffle: False))
 
-
 ITERATE_MINIBATCHES.mistake("shuffle argument ignored", "with shuffle=False the rows keep their original order.")(
     _batches(shuffles=lambda shuffle: True))
-
 
 ITERATE_MINIBATCHES.mistake("np.random instead of rng", "np.random's functions use NumPy's hidden global state: draw "
                             "the permutation from the rng argument.")(
     _batches(draw=lambda rng, n: np.random.permutation(n)))
-
 
 ITERATE_MINIBATCHES.mistake("own Generator instead of rng", "a Generator made inside the function ignores the rng "
                             "the caller passed, so every epoch gets the same order.")(
@@ -582,20 +578,16 @@ MOMENTUM_UPDATE.mistake("velocity of the opposite sign", "the exercise's velocit
                         "velocity has the wrong sign, so the next step goes astray.")(
     _momentum(lambda v, g, lr, mu: mu * v + lr * g, lambda p, v, g, lr: p - v))
 
-
 MOMENTUM_UPDATE.mistake("momentum step uphill", "the velocity accumulates −lr·g, a step downhill; subtracting it from "
                         "the parameter climbs.")(
     _momentum(lambda v, g, lr, mu: mu * v - lr * g, lambda p, v, g, lr: p - v))
 
-
 MOMENTUM_UPDATE.mistake("old velocity forgotten", "momentum keeps a fraction of the previous velocity: without it "
                         "this is plain gradient descent.")(_momentum(lambda v, g, lr, mu: -lr * g))
-
 
 MOMENTUM_UPDATE.mistake("velocity without lr", "that is the other common convention (the velocity accumulates "
                         "gradients, and lr scales the step); the exercise's velocity includes lr: v = momentum·v − "
                         "lr·g.")(_momentum(lambda v, g, lr, mu: mu * v + g, lambda p, v, g, lr: p - lr * v))
-
 
 MOMENTUM_UPDATE.mistake("velocity not stored", "the new velocity has to be written back into velocities, or the next "
                         "call starts again from the old one.")(
@@ -647,26 +639,20 @@ RMSPROP_UPDATE.mistake("eps inside the square root", "eps is added after the squ
                        "changes steps wherever the cache is small.")(
     _rmsprop(step_of=lambda g, c, lr, eps: lr * g / np.sqrt(c + eps)))
 
-
 RMSPROP_UPDATE.mistake("cache not stored", "the new running mean has to be written back into cache, or every call "
                        "starts from the old one.")(_rmsprop(store=False))
-
 
 RMSPROP_UPDATE.mistake("rho and 1 − rho swapped", "the cache keeps rho of its old value and takes 1 − rho of the new "
                        "g², so it changes slowly.")(
     _rmsprop(mean_square_of=lambda c, g, rho: (1 - rho) * c + rho * g**2))
 
-
 RMSPROP_UPDATE.mistake("(1 − rho) left out", "the running mean weighs the new g² by 1 − rho; without that factor the "
                        "cache grows instead of averaging.")(_rmsprop(mean_square_of=lambda c, g, rho: rho * c + g**2))
-
 
 RMSPROP_UPDATE.mistake("no square root", "the step divides by the root mean square, √cache, not by the cache itself.")(
     _rmsprop(step_of=lambda g, c, lr, eps: lr * g / (c + eps)))
 
-
 RMSPROP_UPDATE.mistake("RMSProp step uphill", "the step goes against the gradient: subtract it.")(_rmsprop(sign=1.0))
-
 
 RMSPROP_UPDATE.mistake("gradient not squared", "the cache is a running mean of the squared gradient g²: of g itself "
                        "it can turn negative, and its square root is then nan.")(
@@ -699,26 +685,20 @@ def _rmsprop_interpolation(params, grads, cache, lr=0.001, rho=0.9, eps=1e-7):
 ADAM_UPDATE.mistake("t incremented after use", "t counts the steps including this one: increment it first, so that "
                     "the first step uses t = 1 (with t = 0, 1 − beta^t is 0).")(_adam(t_used="old"))
 
-
 ADAM_UPDATE.mistake("no bias correction", "m and v start at zero, so in the first steps they are too small by the "
                     "factors 1 − beta1^t and 1 − beta2^t: divide by them before the step.")(_adam(corrected=False))
-
 
 ADAM_UPDATE.mistake("t incremented once per parameter", "t counts steps, not parameters: one call is one step, so t "
                     "goes up by exactly one per call.")(_adam(t_per_key=True))
 
-
 ADAM_UPDATE.mistake("eps inside the square root", "eps is added after the square root, to √v̂; inside it changes "
                     "steps wherever v̂ is small.")(_adam(eps_inside=True))
-
 
 ADAM_UPDATE.mistake("corrected moments stored", "the state keeps the raw running means m and v; the bias-corrected m̂ "
                     "and v̂ are only for this step's update.")(_adam(store_corrected=True))
 
-
 ADAM_UPDATE.mistake("moments not stored", "the new m and v have to be written back into the state, or every call "
                     "starts again from the old ones.")(_adam(store_moments=False))
-
 
 ADAM_UPDATE.mistake("v of g instead of g²", "v is the running mean of the squared gradient: of g itself it can turn "
                     "negative, and its square root is then nan.")(_adam(squares=False))
@@ -817,9 +797,7 @@ def _step_swapped(lr0, drop, every, epoch):
 
 STEP_DECAY.alternative(lambda lr0, drop, every, epoch: lr0 * np.power(drop, np.floor(epoch / every)))
 
-
 STEP_DECAY.alternative(lambda lr0, drop, every, epoch: float(lr0 * drop ** int(epoch / every)))
-
 
 STEP_DECAY.alternative(lambda lr0, drop, every, epoch: lr0 * np.prod([drop] * (epoch // every)))
 

@@ -416,46 +416,38 @@ BATCHNORM_FORWARD.mistake("statistics over the features", "batch norm normalises
     _forward(statistics=lambda Z: (Z.mean(axis=1, keepdims=True), Z.var(axis=1, keepdims=True)),
              store=_stored_as_new_arrays))
 
-
 BATCHNORM_FORWARD.mistake("running variance unbiased", "the exercise keeps the biased batch variance (divided by N) "
                           "in the running average too; some libraries store the N − 1 estimate there, this exercise "
                           "does not.")(
     _forward(store=lambda state, Z, mean, var, momentum: _running(state, Z, mean, Z.var(axis=0, ddof=1), momentum)))
-
 
 BATCHNORM_FORWARD.mistake("running statistics not stored", "the new running averages are computed but never written "
                           "into the caller's bn_state, so the next call (and evaluation) still sees the old ones: "
                           "change the caller's arrays, or store the new ones under its keys.")(
     _forward(store=lambda bn_state, Z, mean, var, momentum: None))
 
-
 BATCHNORM_FORWARD.mistake("running statistics updated in evaluation", "in evaluation bn_state is only read: updating "
                           "it there lets test batches drift the statistics the model was trained with.")(
     _forward(in_eval="updated"))
-
 
 BATCHNORM_FORWARD.mistake("batch statistics in evaluation", "in evaluation each sample must be normalised with the "
                           "running statistics; the batch's own mean and variance make one sample's prediction depend "
                           "on the other samples it happens to be evaluated with.")(
     _forward(in_eval="batch"))
 
-
 BATCHNORM_FORWARD.mistake("training flag ignored", "with training=False the running statistics are used and left "
                           "unchanged; this normalises with the batch and updates bn_state in both modes.")(
     _forward(in_eval="training"))
-
 
 BATCHNORM_FORWARD.mistake("momentum the wrong way round", "momentum is the weight of the new batch: the running "
                           "value keeps 1 − momentum of itself and takes momentum of the batch's. Swapped, the "
                           "running statistics barely move away from the newest batch.")(
     _forward(store=functools.partial(_running, keep="momentum")))
 
-
 BATCHNORM_FORWARD.mistake("eps outside the square root", "eps is added to the variance, inside the square root; "
                           "adding it to the standard deviation, outside the root, gives a different scale, far "
                           "different for a feature that barely varies.")(
     _forward(normalise=functools.partial(_normalise, std=lambda var, eps: np.sqrt(var) + eps)))
-
 
 BATCHNORM_FORWARD.mistake("gamma and beta swapped", "gamma is the scale and beta the shift: the normalised values "
                           "are multiplied by gamma first, and beta is added after.")(
@@ -505,38 +497,32 @@ BATCHNORM_BACKWARD.mistake("dgamma and dbeta summed over the wrong axis", "gamma
                            "giving shape (D,).")(
     _backward(axis=1))
 
-
 BATCHNORM_BACKWARD.mistake("batch statistics treated as constants", "in training the mean and the variance are "
                            "computed from Z, so every entry of Z also moves them: the gradient has two more parts, "
                            "one through the mean and one through the variance (the batch sums of dout and of dout · "
                            "Z_hat).")(
     _backward(training_dZ=_scaled_dZ))
 
-
 BATCHNORM_BACKWARD.mistake("variance path left out", "the mean's path (subtracting the batch mean of the gradient) "
                            "is there, but the variance also depends on every row: its path subtracts Z_hat times the "
                            "batch mean of dout · Z_hat.")(
     _backward(training_dZ=lambda dout, Z_hat, gamma, inv_std: gamma * inv_std * (dout - dout.mean(axis=0))))
-
 
 BATCHNORM_BACKWARD.mistake("gamma left out of dZ", "out = gamma · Z_hat + beta, so the gradient reaching Z_hat is "
                            "dout · gamma before it goes back through the normalisation.")(
     _backward(training_dZ=lambda dout, Z_hat, gamma, inv_std: _full_dZ(dout, Z_hat, 1.0, inv_std),
               eval_dZ=lambda dout, Z_hat, gamma, inv_std: dout * inv_std))
 
-
 BATCHNORM_BACKWARD.mistake("dgamma and dbeta averaged", "the loss's gradient dout already carries 1/N: dgamma and "
                            "dbeta are sums over the batch, not means.")(
     _backward(training_dZ=lambda dout, Z_hat, gamma, inv_std: gamma * inv_std * (
         dout - dout.mean(axis=0) - Z_hat * np.mean(dout * Z_hat, axis=0)), reduce=np.mean))
-
 
 BATCHNORM_BACKWARD.mistake("training formula in evaluation", "in evaluation the running statistics are constants "
                            "that do not depend on Z, so no gradient flows through a batch mean or variance: the "
                            "batch sums belong to training. What remains is the gradient of a fixed scale per "
                            "feature.")(
     _backward(eval_dZ=_full_dZ))
-
 
 BATCHNORM_BACKWARD.mistake("dgamma and dbeta in the wrong order", "the exercise returns (dZ, dgamma, dbeta), in that "
                            "order.")(

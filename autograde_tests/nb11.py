@@ -514,11 +514,9 @@ def _split_boolean_mask(X, y, val_fraction, rng):
 EARLY_STOPPING.mistake("best epoch counted from 1", "best_epoch is the 0-based index of the update call that brought "
                        "the best loss: the first call is epoch 0.")(_StopperEpochFromOne)
 
-
 EARLY_STOPPING.mistake("latest params kept instead of the best", "best_params is the copy taken at the best update; a "
                        "copy taken at every update ends with the last epoch's weights, which are usually worse.")(
     _StopperLatestParams)
-
 
 EARLY_STOPPING.mistake("params kept without copying its arrays", "best_params must not share arrays with params. "
                        "Keeping params itself, or a shallow copy (a new dict, such as dict(params) or params.copy(), "
@@ -526,34 +524,26 @@ EARLY_STOPPING.mistake("params kept without copying its arrays", "best_params mu
                        "on changing in place, so it ends with the latest weights, not the best ones: copy the arrays "
                        "too (a deep copy), at the best update.")(_StopperKeepsReference)
 
-
 EARLY_STOPPING.mistake("patience count not reset on improvement", "patience counts consecutive updates without "
                        "improvement: an improvement starts the count again from zero.")(_StopperWaitNotReset)
-
 
 EARLY_STOPPING.mistake("min_delta ignored", "a loss counts as an improvement only when it is lower than the best by "
                        "more than min_delta; without it, tiny changes keep training going.")(_StopperIgnoresMinDelta)
 
-
 EARLY_STOPPING.mistake("a tie counts as an improvement", "an improvement is strictly lower than the best loss (minus "
                        "min_delta); an equal loss is no progress and counts towards patience.")(_StopperTiesImprove)
-
 
 EARLY_STOPPING.mistake("min_delta added instead of subtracted", "the new loss must beat best_loss − min_delta, a bar "
                        "below the best; best_loss + min_delta lets slightly worse losses count.")(
     _StopperMinDeltaAdded)
 
-
 EARLY_STOPPING.mistake("stops one update late", "update returns True as soon as patience updates in a row brought no "
                        "improvement, not after one more.")(_StopperOneLate)
-
 
 EARLY_STOPPING.mistake("epochs counted only on improvements", "best_epoch is the index of the update call, and every "
                        "call counts, improvement or not.")(_StopperCountsImprovements)
 
-
 EARLY_STOPPING.alternative(_StopperCountsDown)
-
 
 EARLY_STOPPING.alternative(_StopperHandCopy)
 
