@@ -1,8 +1,8 @@
 """Checks for notebook 02: a dense layer's forward pass on a batch, and its initialisation.
 
-init_dense's check also holds what the checks of notebooks 08 and 09 share with it: `SeededCase` (one call
-of a random function, with its seed), `pair_verdict`, and the weight statistics (`STD`,
-`weight_statistics` and their tolerances)."""
+init_dense's check also holds what the checks of random functions in notebooks 08 and 09 share with it:
+`SeededCase` (one call with its seed), `failed` and `pair_verdict` (verdicts), and the weight statistics
+(`STD`, `weight_statistics` and their tolerances)."""
 
 from dataclasses import dataclass
 
@@ -136,14 +136,18 @@ class SeededCase:
         return Case(args, {self.option: value}, label=self.label)
 
 
+def failed(kind, got, expected, cause, symptom=None):
+    """The Verdict of a property that does not hold: what came back, what was expected, the likely cause."""
+    return Verdict(Problem(kind, (f"got      {got}", f"expected {expected}"), cause), symptom)
+
+
 def pair_verdict(value, parts, cause):
     """The Verdict when a result that should be the pair `parts`, such as "(W, b)", is not a pair."""
     if isinstance(value, tuple | list) and len(value) == 2:
         return None
     if value is None:
         cause = "the function returns None: is a `return` statement missing?"
-    return Verdict(Problem("pair", (f"got      {describe(value)}", f"expected a pair {parts}"), cause),
-                   type(value).__name__)
+    return failed("pair", describe(value), f"a pair {parts}", cause, type(value).__name__)
 
 
 @dataclass(frozen=True)
@@ -215,20 +219,18 @@ def _pair_of_arrays_verdict(value, case):
         return verdict
     W, b = value
     if not (isinstance(W, np.ndarray) and isinstance(b, np.ndarray)):
-        return Verdict(Problem("type", (f"got      W: {describe(W)}; b: {describe(b)}",
-                                        "expected NumPy arrays of floats"),
-                               "build W and b as NumPy arrays (NumPy's random draws and zeros are arrays)."),
-                       (type(W).__name__, type(b).__name__))
+        return failed("type", f"W: {describe(W)}; b: {describe(b)}", "NumPy arrays of floats",
+                      "build W and b as NumPy arrays (NumPy's random draws and zeros are arrays).",
+                      (type(W).__name__, type(b).__name__))
     if W.dtype.kind != "f" or b.dtype.kind != "f":
-        return Verdict(Problem("dtype", (f"got      W: {describe(W)}; b: {describe(b)}", "expected arrays of floats"),
-                               "the exercise asks for float arrays: training later changes them by fractions, which "
-                               "an integer array cannot hold."), (W.dtype.kind, b.dtype.kind))
+        return failed("dtype", f"W: {describe(W)}; b: {describe(b)}", "arrays of floats",
+                      "the exercise asks for float arrays: training later changes them by fractions, which an integer "
+                      "array cannot hold.", (W.dtype.kind, b.dtype.kind))
     if W.shape != (case.n_in, case.n_out) or b.shape != (case.n_out,):
-        return Verdict(Problem("shape", (f"got      W of shape {W.shape}, b of shape {b.shape}",
-                                         f"expected W of shape ({case.n_in}, {case.n_out}) = (n_in, n_out), "
-                                         f"b of shape ({case.n_out},) = (n_out,)"),
-                               "W has one row per input and one column per neuron; b has one entry per neuron."),
-                       (W.shape, b.shape))
+        return failed("shape", f"W of shape {W.shape}, b of shape {b.shape}",
+                      f"W of shape ({case.n_in}, {case.n_out}) = (n_in, n_out), b of shape ({case.n_out},) = (n_out,)",
+                      "W has one row per input and one column per neuron; b has one entry per neuron.",
+                      (W.shape, b.shape))
     return None
 
 
@@ -238,27 +240,22 @@ def _statistics_verdict(W, case):
     target = STD[scheme](case.n_in, case.n_out)
     off, mean, std, mean_in_stds, std_ratio, within = weight_statistics(W, target)
     if off == "mean":
-        return Verdict(Problem("mean", (f"got      W with mean {mean:.4g} ({mean_in_stds:.3g} × its standard deviation "
-                                        f"{std:.4g})",
-                                        f"expected a mean close to 0 (within {MEAN_TOLERANCE:g} × its standard "
-                                        "deviation)"),
-                               "the weights are centred on 0: scale a standard normal draw."), mean_in_stds)
+        return failed("mean", f"W with mean {mean:.4g} ({mean_in_stds:.3g} × its standard deviation {std:.4g})",
+                      f"a mean close to 0 (within {MEAN_TOLERANCE:g} × its standard deviation)",
+                      "the weights are centred on 0: scale a standard normal draw.", mean_in_stds)
     if off == "std":
         formula = STD_FORMULA.get(scheme)
         shown = f" = {formula} = {formula.replace('n_in', str(case.n_in))}" if formula else ""
         std_text, target_text = format_pair(std, target, differs=True)
-        return Verdict(Problem("std", (f"got      W with standard deviation {std_text} ({std_ratio:.3g} × the target)",
-                                       f"expected standard deviation {target_text}{shown} for \"{scheme}\" "
-                                       f"(within {STD_TOLERANCE:.0%})"),
-                               "scale a standard normal draw by the scheme's standard deviation: 0.01 for \"small\", "
-                               "the square root of the variance 1 / n_in or 2 / n_in for \"xavier\" and \"he\"."),
-                       std_ratio)
+        return failed("std", f"W with standard deviation {std_text} ({std_ratio:.3g} × the target)",
+                      f"standard deviation {target_text}{shown} for \"{scheme}\" (within {STD_TOLERANCE:.0%})",
+                      "scale a standard normal draw by the scheme's standard deviation: 0.01 for \"small\", the square "
+                      "root of the variance 1 / n_in or 2 / n_in for \"xavier\" and \"he\".", std_ratio)
     if off == "distribution":
-        return Verdict(Problem("distribution", (f"got      {within:.1%} of the weights within one standard deviation "
-                                                "of their mean",
-                                                f"expected about {NORMAL_WITHIN_ONE_STD:.1%}, as for a normal "
-                                                f"distribution (within {WITHIN_ONE_STD_TOLERANCE * 100:g} points)"),
-                               "draw from a normal distribution, not a uniform one."), within)
+        return failed("distribution", f"{within:.1%} of the weights within one standard deviation of their mean",
+                      f"about {NORMAL_WITHIN_ONE_STD:.1%}, as for a normal distribution (within "
+                      f"{WITHIN_ONE_STD_TOLERANCE * 100:g} points)",
+                      "draw from a normal distribution, not a uniform one.", within)
     return Verdict(None)
 
 
@@ -277,24 +274,20 @@ def _inspect_init(fn, case):
         return verdict
     W, b = outcome.value
     if not np.isfinite(W).all():
-        return Verdict(Problem("nonfinite", (f"got      W with {int((~np.isfinite(W)).sum())} nan or inf entries",
-                                             "expected finite numbers"),
-                               "look for a division by zero or a square root of a negative number."))
+        return failed("nonfinite", f"W with {int((~np.isfinite(W)).sum())} nan or inf entries", "finite numbers",
+                      "look for a division by zero or a square root of a negative number.")
     if np.any(b != 0):
-        return Verdict(Problem("bias", (f"got      b = {format_value(b)}",
-                                        f"expected b = zeros of shape ({case.n_out},)"),
-                               "the biases start at zero; only W is random."))
+        return failed("bias", f"b = {format_value(b)}", f"b = zeros of shape ({case.n_out},)",
+                      "the biases start at zero; only W is random.")
     if case.scheme == "zeros":
         if np.any(W != 0):
-            return Verdict(Problem("zeros", (f"got      W with {int(np.count_nonzero(W))} nonzero entries of {W.size}",
-                                             "expected W all zeros"),
-                                   "scheme \"zeros\" means W of zeros, with no random draw."))
+            return failed("zeros", f"W with {int(np.count_nonzero(W))} nonzero entries of {W.size}", "W all zeros",
+                          "scheme \"zeros\" means W of zeros, with no random draw.")
         return Verdict(None)
     if not np.any(W):
-        return Verdict(Problem("all_zero", (f"got      W all zeros for scheme \"{case.effective_scheme}\"",
-                                            "expected random weights"),
-                               "every weight came out as exactly 0, so the draws were multiplied by a scale of 0: "
-                               "look at how the scale is computed from n_in."))
+        return failed("all_zero", f"W all zeros for scheme \"{case.effective_scheme}\"", "random weights",
+                      "every weight came out as exactly 0, so the draws were multiplied by a scale of 0: look at how "
+                      "the scale is computed from n_in.")
     verdict = rng_unused(outcome, "W") or reproducibility(fn, case, INIT_PARAMETERS, _weights, W, "W")
     if verdict is not None:
         return verdict

@@ -8,7 +8,7 @@ import numpy as np
 from autograde_tests.calling import call_student
 from autograde_tests.cases import Case, case_rng, seed_text
 from autograde_tests.core import Exercise, Notebook, Verdict, by_value
-from autograde_tests.judging import Parts, Problem
+from autograde_tests.judging import Parts
 from autograde_tests.messages import describe, format_pair, format_value
 from autograde_tests.nb02 import (
     MIN_STATISTICS_SIZE,
@@ -17,6 +17,7 @@ from autograde_tests.nb02 import (
     STD_FORMULA,
     STD_TOLERANCE,
     SeededCase,
+    failed,
     weight_statistics,
 )
 from autograde_tests.properties import behaviour_verdict, reproducibility, rng_unused
@@ -99,40 +100,36 @@ def _init_cases(hidden):
 def _structure_verdict(value, case):
     """The Verdict when the result is not a dict of float arrays with the keys and shapes asked for."""
     if value is None:
-        return Verdict(Problem("none", ("got      None", "expected a dict of parameters"),
-                               "the function returns None: is a `return` statement missing?"), "none")
+        return failed("none", "None", "a dict of parameters", "the function returns None: is a `return` statement "
+                      "missing?", "none")
     if not isinstance(value, dict):
-        return Verdict(Problem("type", (f"got      {describe(value)}", "expected a dict with keys W1, b1, ..., WL, bL"),
-                               "collect the arrays in one dict keyed by name."), type(value).__name__)
+        return failed("type", describe(value), "a dict with keys W1, b1, ..., WL, bL",
+                      "collect the arrays in one dict keyed by name.", type(value).__name__)
     expected = [f"{kind}{layer}" for layer in range(1, case.layers + 1) for kind in ("W", "b")]
     if set(value) != set(expected):
         got = sorted(map(str, value))
-        return Verdict(Problem("keys", (f"got      keys {got}",
-                                        f"expected keys {sorted(expected)} (L = {case.layers} layers)"),
-                               f"layer_sizes lists {len(case.sizes)} widths, the input's first, so the network has "
-                               f"{case.layers} layers, numbered from 1; layer l gets W{{l}} and b{{l}}."), tuple(got))
+        return failed("keys", f"keys {got}", f"keys {sorted(expected)} (L = {case.layers} layers)",
+                      f"layer_sizes lists {len(case.sizes)} widths, the input's first, so the network has "
+                      f"{case.layers} layers, numbered from 1; layer l gets W{{l}} and b{{l}}.", tuple(got))
     for key in expected:
         array = value[key]
         if not isinstance(array, np.ndarray):
-            return Verdict(Problem("type", (f"got      {key}: {describe(array)}",
-                                            f"expected {key}: a NumPy array of floats"),
-                                   "build every parameter as a NumPy array (NumPy's random draws and zeros are "
-                                   "arrays)."), (key, type(array).__name__))
+            return failed("type", f"{key}: {describe(array)}", f"{key}: a NumPy array of floats",
+                          "build every parameter as a NumPy array (NumPy's random draws and zeros are arrays).",
+                          (key, type(array).__name__))
         if array.dtype.kind != "f":
-            return Verdict(Problem("dtype", (f"got      {key}: {describe(array)}",
-                                             f"expected {key}: an array of floats"),
-                                   "the parameters are floats: training changes them by fractions, which an integer "
-                                   "or boolean array cannot hold."), (key, array.dtype.kind))
+            return failed("dtype", f"{key}: {describe(array)}", f"{key}: an array of floats",
+                          "the parameters are floats: training changes them by fractions, which an integer or "
+                          "boolean array cannot hold.", (key, array.dtype.kind))
     for layer in range(1, case.layers + 1):
         n_in, n_out = int(case.sizes[layer - 1]), int(case.sizes[layer])
         W, b = value[f"W{layer}"], value[f"b{layer}"]
         if W.shape != (n_in, n_out) or b.shape != (n_out,):
-            return Verdict(Problem("shape", (f"got      W{layer} of shape {W.shape}, b{layer} of shape {b.shape}",
-                                             f"expected W{layer} of shape ({n_in}, {n_out}), b{layer} of shape "
-                                             f"({n_out},)"),
-                                   f"layer l maps n_(l-1) inputs to n_l outputs: W{layer} has one row per input "
-                                   f"(layer_sizes[{layer - 1}]) and one column per unit (layer_sizes[{layer}])."),
-                           (layer, W.shape, b.shape))
+            return failed("shape", f"W{layer} of shape {W.shape}, b{layer} of shape {b.shape}",
+                          f"W{layer} of shape ({n_in}, {n_out}), b{layer} of shape ({n_out},)",
+                          f"layer l maps n_(l-1) inputs to n_l outputs: W{layer} has one row per input "
+                          f"(layer_sizes[{layer - 1}]) and one column per unit (layer_sizes[{layer}]).",
+                          (layer, W.shape, b.shape))
     return None
 
 
@@ -142,24 +139,21 @@ def _statistics_verdict(W, layer, case):
     target = STD[scheme](n_in, int(case.sizes[layer]))
     off, mean, std, mean_in_stds, std_ratio, within = weight_statistics(W, target)
     if off == "mean":
-        return Verdict(Problem(f"mean of W{layer}", (f"got      W{layer} with mean {mean:.4g} ({mean_in_stds:.3g} × "
-                                                     "its standard deviation)", "expected a mean close to 0"),
-                               "the weights are centred on 0: scale a standard normal draw."), mean_in_stds)
+        return failed(f"mean of W{layer}", f"W{layer} with mean {mean:.4g} ({mean_in_stds:.3g} × its standard "
+                      "deviation)", "a mean close to 0", "the weights are centred on 0: scale a standard normal draw.",
+                      mean_in_stds)
     if off == "std":
         formula = STD_FORMULA.get(scheme)
         shown = f" = {formula.replace('n_in', str(n_in))}" if formula else ""
         std_text, target_text = format_pair(std, target, differs=True)
-        return Verdict(Problem(f"std of W{layer}",
-                               (f"got      W{layer} with standard deviation {std_text} ({std_ratio:.3g} × the target)",
-                                f"expected {target_text}{shown} for \"{scheme}\" with this layer's n_in = {n_in} "
-                                f"(within {STD_TOLERANCE:.0%})"),
-                               "every layer, the last one included, uses the scheme's standard deviation computed "
-                               "from its own number of inputs (the rows of its W)."), std_ratio)
+        return failed(f"std of W{layer}", f"W{layer} with standard deviation {std_text} ({std_ratio:.3g} × the "
+                      f"target)", f"{target_text}{shown} for \"{scheme}\" with this layer's n_in = {n_in} (within "
+                      f"{STD_TOLERANCE:.0%})", "every layer, the last one included, uses the scheme's standard "
+                      "deviation computed from its own number of inputs (the rows of its W).", std_ratio)
     if off == "distribution":
-        return Verdict(Problem(f"distribution of W{layer}",
-                               (f"got      {within:.1%} of W{layer}'s entries within one standard deviation of the "
-                                "mean", f"expected about {NORMAL_WITHIN_ONE_STD:.1%}, as for a normal distribution"),
-                               "draw from a normal distribution, not a uniform one."), within)
+        return failed(f"distribution of W{layer}", f"{within:.1%} of W{layer}'s entries within one standard "
+                      "deviation of the mean", f"about {NORMAL_WITHIN_ONE_STD:.1%}, as for a normal distribution",
+                      "draw from a normal distribution, not a uniform one.", within)
     return None
 
 
@@ -181,22 +175,18 @@ def _inspect_init_network(fn, case):
     for layer in range(1, case.layers + 1):
         W, b = params[f"W{layer}"], params[f"b{layer}"]
         if not np.isfinite(W).all():
-            return Verdict(Problem("nonfinite", (f"got      W{layer} with nan or inf entries",
-                                                 "expected finite numbers"),
-                                   "look for a division by zero or a square root of a negative number."), layer)
+            return failed("nonfinite", f"W{layer} with nan or inf entries", "finite numbers",
+                          "look for a division by zero or a square root of a negative number.", layer)
         if np.any(b != 0):
-            return Verdict(Problem("bias", (f"got      b{layer} = {format_value(b)}",
-                                            f"expected b{layer} = zeros of shape {b.shape}"),
-                                   "the biases start at zero in every layer; only the weights are random."), layer)
+            return failed("bias", f"b{layer} = {format_value(b)}", f"b{layer} = zeros of shape {b.shape}",
+                          "the biases start at zero in every layer; only the weights are random.", layer)
         if case.scheme == "zeros" and np.any(W != 0):
-            return Verdict(Problem("zeros", (f"got      W{layer} with {int(np.count_nonzero(W))} nonzero entries",
-                                             f"expected W{layer} all zeros"),
-                                   "scheme \"zeros\" means every weight matrix is zeros, with no random draw."), layer)
+            return failed("zeros", f"W{layer} with {int(np.count_nonzero(W))} nonzero entries", f"W{layer} all zeros",
+                          "scheme \"zeros\" means every weight matrix is zeros, with no random draw.", layer)
         if case.scheme != "zeros" and not np.any(W):
-            return Verdict(Problem("all_zero", (f"got      W{layer} all zeros for scheme \"{case.effective_scheme}\"",
-                                                "expected random weights"),
-                                   "this layer's weights came out as exactly 0: look at how its scale is "
-                                   "computed and which scheme it uses."), layer)
+            return failed("all_zero", f"W{layer} all zeros for scheme \"{case.effective_scheme}\"", "random weights",
+                          "this layer's weights came out as exactly 0: look at how its scale is computed and which "
+                          "scheme it uses.", layer)
     if case.scheme == "zeros":
         return Verdict(None)
     weights = _weights_of(params, case.layers)
@@ -228,12 +218,12 @@ BACKWARD_HINT = ("go through the layers from the last to the first: each layer's
                  "layer has no ReLU: its dZ is dscores itself.")
 
 
-def _sizes_params(sizes, rng, bias_scale=0.5, dtype=np.float64):
+def _sizes_params(sizes, rng):
     """Parameters for the given widths, with nonzero biases so that a forgotten bias shows."""
     params = {}
     for layer, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
-        params[f"W{layer}"] = (rng.standard_normal((n_in, n_out)) / np.sqrt(n_in)).astype(dtype)
-        params[f"b{layer}"] = (bias_scale * rng.standard_normal(n_out)).astype(dtype)
+        params[f"W{layer}"] = rng.standard_normal((n_in, n_out)) / np.sqrt(n_in)
+        params[f"b{layer}"] = 0.5 * rng.standard_normal(n_out)
     return params
 
 
@@ -476,33 +466,26 @@ MLP_FORWARD.mistake("ReLU on the output layer too", "the last layer's outputs ar
                     "the loss (softmax or sigmoid) interprets them. ReLU follows every layer but the last.")(
     _forward(output_activation=lambda Z: np.maximum(Z, 0)))
 
-
 MLP_FORWARD.mistake("no ReLU between the layers", "without a nonlinearity between them, the layers compose into a "
                     "single linear map: every layer but the last is followed by ReLU.")(
     _forward(hidden_activation=lambda Z: Z))
-
 
 MLP_FORWARD.mistake("cache holds the activation instead of Z", "the backward pass needs each layer's pre-activation "
                     "Z, before ReLU (ReLU's slope is read from it), and the exercise's cache pairs each layer's input "
                     "with that Z.")(_forward(cache_pair=lambda A_in, Z, A_out: (A_in, A_out)))
 
-
 MLP_FORWARD.mistake("cache holds the layer's output as its input", "dW of a layer is its input's transpose times dZ, "
                     "so the cache keeps what went into the layer (X for the first), not what came out of it.")(
     _forward(cache_pair=lambda A_in, Z, A_out: (A_out, Z)))
-
 
 MLP_FORWARD.mistake("cache holds Z only", "the backward pass needs two things from every layer: its input, for dW, "
                     "and its Z, for ReLU's slope; each entry of the exercise's cache is the pair (A_in, Z).")(
     _forward(cache_pair=lambda A_in, Z, A_out: Z))
 
-
 MLP_FORWARD.mistake("cache pairs in the wrong order", "each entry of the cache is the pair (A_in, Z): the layer's "
                     "input first, then its pre-activation.")(_forward(cache_pair=lambda A_in, Z, A_out: (Z, A_in)))
 
-
 MLP_FORWARD.mistake("bias left out", "every layer adds its bias to the matrix product.")(_forward(bias=False))
-
 
 MLP_FORWARD.mistake("last layer left out (off by one)", "a network with keys W1 ... WL has L layers, and the loop "
                     "runs through all of them, the output layer included.")(_forward(layers_used=lambda L: L - 1))
@@ -540,15 +523,12 @@ MLP_BACKWARD.mistake("ReLU's derivative applied to the output layer", "the forwa
                      "layer, so its dZ is dscores itself; masking it where the last layer's Z is negative throws away "
                      "real gradient.")(_backward(output_slope=True))
 
-
 MLP_BACKWARD.mistake("ReLU mask from the gradient's sign", "ReLU's slope depends on the forward pass: it is 1 where "
                      "that layer's Z was positive and 0 elsewhere, whatever the sign of the gradient arriving from "
                      "above.")(_backward(mask=lambda dA, Z: np.where(dA > 0, dA, 0.0)))
 
-
 MLP_BACKWARD.mistake("ReLU skipped on the way down", "between two layers the gradient goes back through ReLU, which "
                      "blocks it wherever that layer's Z was not positive.")(_backward(mask=lambda dA, Z: dA))
-
 
 MLP_BACKWARD.mistake("1/N applied again", "dscores already carries the loss's 1/N; a dense layer's backward only "
                      "multiplies by its input, so dividing by N again makes every gradient N times too small.")(
@@ -572,11 +552,9 @@ def _backward_keys_reversed(dscores, cache, params):
 MLP_BACKWARD.mistake("first layer left out", "the loop over the layers goes down to layer 1: W1 and b1 need their "
                      "gradients too.")(_backward(last_layer=2))
 
-
 MLP_BACKWARD.mistake("db kept 2-D", "each bias gradient has its bias's shape, (n_l,): summing over the samples while "
                      "keeping the summed axis gives (1, n_l).")(
     _backward(db_of=lambda dZ: dZ.sum(axis=0, keepdims=True)))
-
 
 MLP_BACKWARD.mistake("dW transposed", "dW has W's shape, (n_in, n_out): the input's transpose times dZ, not dZ's "
                      "transpose times the input.")(_backward(dW_of=lambda A_in, dZ: dZ.T @ A_in))

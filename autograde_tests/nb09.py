@@ -9,7 +9,7 @@ from autograde_tests.cases import Case, case_rng, seed_text, tolerance_for
 from autograde_tests.core import Exercise, Notebook, Verdict
 from autograde_tests.judging import Problem, compare
 from autograde_tests.messages import describe, format_value
-from autograde_tests.nb02 import SeededCase, pair_verdict
+from autograde_tests.nb02 import SeededCase, failed, pair_verdict
 from autograde_tests.properties import behaviour_verdict, reproducibility, rng_unused
 from course_lib import regularization
 
@@ -30,9 +30,9 @@ def _with_norm_layers(params):
     return {**params, "gamma1": np.array([1.2, 0.8, 1.0]), "beta1": np.array([0.1, -0.3, 0.0])}
 
 
-def _random_params(rng, dtype=np.float64):
+def _random_params(rng):
     shapes = {"W1": (4, 6), "b1": (6,), "W2": (6, 5), "b2": (5,), "W3": (5, 3), "b3": (3,)}
-    return {k: rng.standard_normal(s).astype(dtype) for k, s in shapes.items()}
+    return {k: rng.standard_normal(s) for k, s in shapes.items()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -198,9 +198,8 @@ def _eval_verdict(out, mask, A, case):
                                "rescaling during training already keeps each unit's expected value equal to A.)"),
                        _eval_symptom(out, A))
     if mask is not None:
-        return Verdict(Problem("eval_mask", (f"got      mask: {describe(mask)}", "expected mask: None"),
-                               "at evaluation time (training=False) nothing is dropped, so there is no mask: return "
-                               "None in its place."), describe(mask))
+        return failed("eval_mask", f"mask: {describe(mask)}", "mask: None", "at evaluation time (training=False) "
+                      "nothing is dropped, so there is no mask: return None in its place.", describe(mask))
     return Verdict(None)
 
 
@@ -222,36 +221,28 @@ def _ratio(out, A):
 
 def _mask_verdict(mask, A):
     if not isinstance(mask, np.ndarray):
-        return Verdict(Problem("mask_type", (f"got      mask: {describe(mask)}",
-                                             f"expected mask: a NumPy array of booleans (or of 0s and 1s), shape "
-                                             f"{A.shape}"),
-                               "the mask is an array shaped like A, True (or 1) where the unit is kept."),
-                       describe(mask))
+        return failed("mask_type", f"mask: {describe(mask)}", "mask: a NumPy array of booleans (or of 0s and 1s), "
+                      f"shape {A.shape}", "the mask is an array shaped like A, True (or 1) where the unit is kept.",
+                      describe(mask))
     if mask.shape != A.shape:
-        return Verdict(Problem("mask_shape", (f"got      mask of shape {mask.shape}",
-                                              f"expected mask of shape {A.shape}"),
-                               "every unit of every sample gets its own draw: the mask has A's shape, so that each "
-                               "sample loses different units."), mask.shape)
+        return failed("mask_shape", f"mask of shape {mask.shape}", f"mask of shape {A.shape}", "every unit of every "
+                      "sample gets its own draw: the mask has A's shape, so that each sample loses different units.",
+                      mask.shape)
     if mask.dtype.kind not in "biuf" or not np.isin(mask, (0, 1)).all():
         values = np.unique(mask) if mask.dtype.kind in "biuf" else mask.dtype
-        return Verdict(Problem("mask_values", (f"got      mask with values {format_value(values)}",
-                                               "expected only 0 and 1 (or False and True)"),
-                               "the mask itself is unscaled: 1 for a kept unit and 0 for a dropped one; the division "
-                               "by keep_prob belongs to out."),
-                       float(np.max(mask)) if mask.dtype.kind in "iuf" else "values")
+        return failed("mask_values", f"mask with values {format_value(values)}", "only 0 and 1 (or False and True)",
+                      "the mask itself is unscaled: 1 for a kept unit and 0 for a dropped one; the division by "
+                      "keep_prob belongs to out.", float(np.max(mask)) if mask.dtype.kind in "iuf" else "values")
     return None
 
 
 def _out_verdict(out, mask, A, case):
     if not isinstance(out, np.ndarray):
-        return Verdict(Problem("out_type", (f"got      out: {describe(out)}",
-                                            f"expected out: a NumPy array of floats, shape {A.shape}"),
-                               "out is an array shaped like A."), describe(out))
+        return failed("out_type", f"out: {describe(out)}", f"out: a NumPy array of floats, shape {A.shape}",
+                      "out is an array shaped like A.", describe(out))
     if out.shape != A.shape or out.dtype.kind != "f":
-        return Verdict(Problem("out_shape", (f"got      out: {describe(out)}",
-                                             f"expected out: an array of floats, shape {A.shape}"),
-                               "out is shaped like A, with A's units where the mask keeps them."),
-                       (out.shape, out.dtype.kind))
+        return failed("out_shape", f"out: {describe(out)}", f"out: an array of floats, shape {A.shape}",
+                      "out is shaped like A, with A's units where the mask keeps them.", (out.shape, out.dtype.kind))
     wanted = A * mask.astype(A.dtype) / A.dtype.type(case.keep_prob)
     tolerance = tolerance_for(case.call(case.seed))
     close = np.isclose(out.astype(np.float64), wanted.astype(np.float64), equal_nan=False, **tolerance)
@@ -260,14 +251,13 @@ def _out_verdict(out, mask, A, case):
     index = tuple(int(i) for i in np.argwhere(~close)[0])
     kept = bool(mask[index])
     where = ", ".join(map(str, index))
-    return Verdict(Problem("rescaling", (f"got      out[{where}] = {format_value(float(out[index]))} (indices count "
-                                         f"from 0) where A is {format_value(float(A[index]))} and your mask is "
-                                         f"{int(kept)}; {int((~close).sum())} of {close.size} entries are not A "
-                                         "masked by your mask and rescaled by keep_prob",
-                                         f"expected {format_value(float(wanted[index]))}, that is "
-                                         + ("A / keep_prob for a kept unit" if kept else "0 for a dropped unit")),
-                           "inverted dropout zeroes the dropped units and divides the kept ones by keep_prob, using "
-                           "the very mask it returns."), _ratio(out, wanted))
+    return failed("rescaling", f"out[{where}] = {format_value(float(out[index]))} (indices count from 0) where A is "
+                  f"{format_value(float(A[index]))} and your mask is {int(kept)}; {int((~close).sum())} of "
+                  f"{close.size} entries are not A masked by your mask and rescaled by keep_prob",
+                  f"{format_value(float(wanted[index]))}, that is "
+                  + ("A / keep_prob for a kept unit" if kept else "0 for a dropped unit"),
+                  "inverted dropout zeroes the dropped units and divides the kept ones by keep_prob, using the very "
+                  "mask it returns.", _ratio(out, wanted))
 
 
 def _fraction_verdict(mask, case):
@@ -276,20 +266,18 @@ def _fraction_verdict(mask, case):
     fraction = float(np.mean(mask.astype(bool)))
     if abs(fraction - case.keep_prob) <= FRACTION_TOLERANCE:
         return None
-    return Verdict(Problem("fraction", (f"got      {fraction:.2%} of the {mask.size:,} units kept",
-                                        f"expected about keep_prob = {case.keep_prob:.0%} of them (within "
-                                        f"{FRACTION_TOLERANCE:g} as a fraction)"),
-                           "each unit is kept with probability keep_prob: compare a uniform draw in [0, 1) with "
-                           "keep_prob so that it comes out True that often."), fraction)
+    return failed("fraction", f"{fraction:.2%} of the {mask.size:,} units kept", f"about keep_prob = "
+                  f"{case.keep_prob:.0%} of them (within {FRACTION_TOLERANCE:g} as a fraction)",
+                  "each unit is kept with probability keep_prob: compare a uniform draw in [0, 1) with keep_prob so "
+                  "that it comes out True that often.", fraction)
 
 
 def _shared_verdict(mask):
     rows = mask.reshape(len(mask), -1) if mask.ndim > 1 else None
     if rows is None or len(rows) < 2 or rows.shape[1] < 2 or rows.all() or not (rows == rows[0]).all():
         return None
-    return Verdict(Problem("shared", ("got      the same mask row for every sample",
-                                      "expected every sample to drop its own units"),
-                           "draw one number per entry of A, not one per unit shared by the whole batch."), "shared")
+    return failed("shared", "the same mask row for every sample", "every sample to drop its own units",
+                  "draw one number per entry of A, not one per unit shared by the whole batch.", "shared")
 
 
 def _drawn_mask(value):
@@ -420,19 +408,15 @@ L2_PENALTY.mistake("biases penalised", "the penalty is on the weight matrices on
                    "without making it more sensitive to its inputs, so shrinking it buys no smoothness and only pulls "
                    "the outputs towards zero.")(_penalty(selected=lambda name: True))
 
-
 L2_PENALTY.mistake("every parameter but the biases penalised", "only keys starting with W are weight matrices; other "
                    "parameters such as batch norm's gamma and beta are no more penalised than the biases.")(
     _penalty(selected=lambda name: not name.startswith("b")))
 
-
 L2_PENALTY.mistake("factor ½ forgotten", "the penalty is ½·lam·ΣW²; the ½ is there so that its gradient comes out as "
                    "lam·W, without a 2.")(_penalty(factor=1.0))
 
-
 L2_PENALTY.mistake("mean of the squares instead of their sum", "the penalty adds up the squares of all the weights; a "
                    "mean divides each matrix by its size, so larger layers would count less.")(_penalty(total=np.mean))
-
 
 L2_PENALTY.mistake("absolute values (L1) instead of squares", "L2 regularisation penalises the squares of the "
                    "weights; the sum of their absolute values is the L1 penalty, which behaves differently (it pushes "
@@ -471,28 +455,22 @@ def _grads_in_place(params, grads, lam):
 L2_GRADS.mistake("biases regularised", "the penalty has no bias terms, so its gradient with respect to a bias is 0: "
                  "bias gradients pass through unchanged.")(_grads(selected=lambda name: True))
 
-
 L2_GRADS.mistake("gradient halved", "the derivative of ½·lam·W² is lam·W: the ½ cancels against the 2 of the square.")(
     _grads(step=lambda grad, W, lam: grad + 0.5 * lam * W))
 
-
 L2_GRADS.mistake("gradient doubled", "the derivative of ½·lam·W² is lam·W, not 2·lam·W: the 2 of the square cancels "
                  "the ½.")(_grads(step=lambda grad, W, lam: grad + 2 * lam * W))
-
 
 L2_GRADS.mistake("penalty gradient subtracted", "the penalty is added to the loss, so its gradient lam·W is added to "
                  "the loss's gradient; the descent step then shrinks the weights.")(
     _grads(step=lambda grad, W, lam: grad - lam * W))
 
-
 L2_GRADS.mistake("lam left out", "the penalty's gradient is lam·W: without lam every weight gradient grows by the "
                  "weight itself, as if lam were 1, and the strength of the regularisation is lost.")(
     _grads(step=lambda grad, W, lam: grad + W))
 
-
 L2_GRADS.mistake("loss gradient dropped", "the result is the gradient of loss plus penalty: the loss's own gradient "
                  "plus lam·W, not lam·W alone.")(_grads(step=lambda grad, W, lam: lam * W))
-
 
 L2_GRADS.mistake("gradients of the biases left out", "the new dict has a gradient for every key of grads; the "
                  "non-weight ones are simply copied over unchanged.")(_grads(keep_others=False))
@@ -524,44 +502,35 @@ DROPOUT_FORWARD.mistake("kept units not rescaled", "without dividing by keep_pro
                         "training is keep_prob·A, smaller than at evaluation time; inverted dropout divides the kept "
                         "units by keep_prob.")(_dropout(scale=lambda keep: 1.0))
 
-
 DROPOUT_FORWARD.mistake("rescaled at evaluation too", "the rescaling happens during training only: at evaluation time "
                         "every unit is kept and out is A itself, or the network's outputs come out 1 / keep_prob "
                         "times too large.")(_dropout(eval_out=lambda A, keep: A / keep))
 
-
 DROPOUT_FORWARD.mistake("multiplied by keep_prob", "the kept units are divided by keep_prob (made larger), which "
                         "keeps their expected value at A; multiplying shrinks them twice.")(
     _dropout(scale=lambda keep: keep))
-
 
 DROPOUT_FORWARD.mistake("mask drawn with probability 1 − keep_prob", "keep_prob is the probability of keeping a unit, "
                         "so the mask is True where a uniform draw falls below keep_prob; the other comparison keeps "
                         "units with probability 1 − keep_prob.")(
     _dropout(draw=lambda rng, shape, keep: rng.random(shape) >= keep))
 
-
 DROPOUT_FORWARD.mistake("mask returned rescaled", "the mask returned is the unscaled record of kept units, 0 or 1; "
                         "the division by keep_prob is applied to out only.")(_dropout(scaled_mask=True))
-
 
 DROPOUT_FORWARD.mistake("training flag ignored", "with training=False nothing is dropped: return A itself and None "
                         "for the mask.")(_dropout(obey_training=False))
 
-
 DROPOUT_FORWARD.mistake("mask of ones at evaluation", "at evaluation time there is no mask: the exercise returns None "
                         "in its place.")(_dropout(eval_mask=lambda A: np.ones(A.shape, dtype=bool)))
-
 
 DROPOUT_FORWARD.mistake("one mask for the whole batch", "a mask drawn once per unit is shared by every sample, so the "
                         "whole batch loses the same units; each entry of A gets its own draw.")(
     _dropout(draw=lambda rng, shape, keep: rng.random(shape[1:]) < keep))
 
-
 DROPOUT_FORWARD.mistake("np.random instead of rng", "np.random's functions use NumPy's hidden global state: draw the "
                         "mask from the rng argument.")(
     _dropout(draw=lambda rng, shape, keep: np.random.random_sample(shape) < keep))
-
 
 DROPOUT_FORWARD.mistake("own Generator instead of rng", "a Generator made inside the function ignores the caller's "
                         "rng: every call drops the same units.")(
@@ -593,16 +562,13 @@ DROPOUT_BACKWARD.mistake("gradient not rescaled", "the forward pass divided the 
                          "gradient is divided by keep_prob too.")(
     _dropout_backward(lambda dout, mask, keep: dout * mask))
 
-
 DROPOUT_BACKWARD.mistake("multiplied by keep_prob", "the forward pass divided by keep_prob, so the gradient is "
                          "divided by keep_prob as well, not multiplied.")(
     _dropout_backward(lambda dout, mask, keep: dout * mask * keep))
 
-
 DROPOUT_BACKWARD.mistake("mask ignored", "a dropped unit did not reach the output, so no gradient flows back to it: "
                          "the gradient is 0 where the mask is 0.")(
     _dropout_backward(lambda dout, mask, keep: dout / keep))
-
 
 DROPOUT_BACKWARD.mistake("gradient to the dropped units", "the gradient flows to the kept units (mask 1), not to the "
                          "dropped ones.")(_dropout_backward(lambda dout, mask, keep: dout * ~mask / keep))
