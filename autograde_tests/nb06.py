@@ -456,10 +456,9 @@ def _sgd_uphill(params, grads, lr):
         params[name] = params[name] + lr * grads[name]
 
 
-@SGD_UPDATE.mistake("a new dict returned", "the exercise updates the caller's params dict and returns None; a new "
-                    "dict is not what the caller holds, so its params stay as they were.")
-def _sgd_returns_new_dict(params, grads, lr):
-    return {name: params[name] - lr * grads[name] for name in params}
+SGD_UPDATE.mistake("a new dict returned", "the exercise updates the caller's params dict and returns None; a new "
+                   "dict is not what the caller holds, so its params stay as they were.")(
+    lambda params, grads, lr: {name: params[name] - lr * grads[name] for name in params})
 
 
 @SGD_UPDATE.mistake("a new dict under the old name", "assigning a new dict to the name params inside the function "
@@ -520,52 +519,34 @@ def _sgd_numpy_out(params, grads, lr):
 # decayed_learning_rate: known mistakes, the more specific first
 
 
-@DECAYED_LEARNING_RATE.mistake("decay multiplied in", "the decay divides: at step 0 the rate is lr0 itself, not 0, "
-                               "and it falls slowly as decay·step grows.")
-def _decay_multiplied(lr0, decay, step):
-    return lr0 * decay * step
+DECAYED_LEARNING_RATE.mistake("decay multiplied in", "the decay divides: at step 0 the rate is lr0 itself, not 0, "
+                              "and it falls slowly as decay·step grows.")(
+    lambda lr0, decay, step: lr0 * decay * step)
 
+DECAYED_LEARNING_RATE.mistake("rate grows", "the factor 1 + decay·t grows with every step t: multiplying lr0 by it "
+                              "makes the rate grow, while the schedule divides lr0 by it, so that the rate shrinks.")(
+    lambda lr0, decay, step: lr0 * (1 + decay * step))
 
-@DECAYED_LEARNING_RATE.mistake("rate grows", "the factor 1 + decay·t grows with every step t: multiplying lr0 by it "
-                               "makes the rate grow, while the schedule divides lr0 by it, so that the rate shrinks.")
-def _decay_grows(lr0, decay, step):
-    return lr0 * (1 + decay * step)
+DECAYED_LEARNING_RATE.mistake("1 + missing", "without the 1 in the denominator the rate at step 0 is lr0 / 0; the 1 "
+                              "makes the first rate lr0.")(
+    lambda lr0, decay, step: lr0 / (decay * step))
 
+DECAYED_LEARNING_RATE.mistake("exponential decay", "that is exponential decay, lr0·e^(−decay·t); this schedule is "
+                              "1/t decay: the rate falls like 1/t once decay·t is large, far more slowly than an "
+                              "exponential.")(
+    lambda lr0, decay, step: lr0 * np.exp(-decay * step))
 
-@DECAYED_LEARNING_RATE.mistake("1 + missing", "without the 1 in the denominator the rate at step 0 is lr0 / 0; the 1 "
-                               "makes the first rate lr0.")
-def _decay_without_one(lr0, decay, step):
-    return lr0 / (decay * step)
+DECAYED_LEARNING_RATE.mistake("steps counted from 1", "step 0 is the first update and gets lr0 itself: use step as "
+                              "given, not step + 1.")(
+    lambda lr0, decay, step: lr0 / (1 + decay * (step + 1)))
 
+DECAYED_LEARNING_RATE.mistake("floor division", "// rounds down to a whole number, so any rate below 1 becomes 0: "
+                              "use /.")(
+    lambda lr0, decay, step: lr0 // (1 + decay * step))
 
-@DECAYED_LEARNING_RATE.mistake("exponential decay", "that is exponential decay, lr0·e^(−decay·t); this schedule is "
-                               "1/t decay: the rate falls like 1/t once decay·t is large, far more slowly than an "
-                               "exponential.")
-def _decay_exponential(lr0, decay, step):
-    return lr0 * np.exp(-decay * step)
+DECAYED_LEARNING_RATE.alternative(lambda lr0, decay, step: lr0 * (1.0 / (1.0 + decay * step)))
 
-
-@DECAYED_LEARNING_RATE.mistake("steps counted from 1", "step 0 is the first update and gets lr0 itself: use step as "
-                               "given, not step + 1.")
-def _decay_counts_from_one(lr0, decay, step):
-    return lr0 / (1 + decay * (step + 1))
-
-
-@DECAYED_LEARNING_RATE.mistake("floor division", "// rounds down to a whole number, so any rate below 1 becomes 0: "
-                               "use /.")
-def _decay_floor_division(lr0, decay, step):
-    return lr0 // (1 + decay * step)
-
-
-@DECAYED_LEARNING_RATE.alternative
-def _decay_reciprocal(lr0, decay, step):
-    return lr0 * (1.0 / (1.0 + decay * step))
-
-
-@DECAYED_LEARNING_RATE.alternative
-def _decay_numpy(lr0, decay, step):
-    return float(np.divide(lr0, np.add(1.0, np.multiply(decay, step))))
-
+DECAYED_LEARNING_RATE.alternative(lambda lr0, decay, step: float(np.divide(lr0, np.add(1.0, np.multiply(decay, step)))))
 
 DECAYED_LEARNING_RATE.alternative(lambda lr0, decay, step: lr0 / (decay * step + 1))
 

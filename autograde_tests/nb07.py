@@ -759,41 +759,29 @@ def _adam_folded_correction(params, grads, state, lr=0.001, beta1=0.9, beta2=0.9
 # step_decay: known mistakes, the more specific first
 
 
-@STEP_DECAY.mistake("no floor", "the rate drops in steps: count only whole periods, epoch // every, so it stays "
-                    "constant between drops instead of falling a little every epoch.")
-def _step_no_floor(lr0, drop, every, epoch):
-    return lr0 * drop ** (epoch / every)
+STEP_DECAY.mistake("no floor", "the rate drops in steps: count only whole periods, epoch // every, so it stays "
+                   "constant between drops instead of falling a little every epoch.")(
+    lambda lr0, drop, every, epoch: lr0 * drop ** (epoch / every))
 
+STEP_DECAY.mistake("drop multiplied, not raised", "after k periods the rate is lr0 times drop to the power k, not "
+                   "times drop times k.")(
+    lambda lr0, drop, every, epoch: lr0 * drop * (epoch // every))
 
-@STEP_DECAY.mistake("drop multiplied, not raised", "after k periods the rate is lr0 times drop to the power k, not "
-                    "times drop times k.")
-def _step_multiplied(lr0, drop, every, epoch):
-    return lr0 * drop * (epoch // every)
+STEP_DECAY.mistake("periods rounded", "rounding counts a period that is more than half done; only completed periods "
+                   "count (round down).")(
+    lambda lr0, drop, every, epoch: lr0 * drop ** round(epoch / every))
 
+STEP_DECAY.mistake("drop one epoch early", "epochs count from 0: the first drop comes at epoch `every`, not at epoch "
+                   "every − 1.")(
+    lambda lr0, drop, every, epoch: lr0 * drop ** ((epoch + 1) // every))
 
-@STEP_DECAY.mistake("periods rounded", "rounding counts a period that is more than half done; only completed periods "
-                    "count (round down).")
-def _step_rounded(lr0, drop, every, epoch):
-    return lr0 * drop ** round(epoch / every)
+STEP_DECAY.mistake("divided by drop", "drop is the factor the rate is multiplied by (0.5 halves it); dividing by it "
+                   "makes the rate grow.")(
+    lambda lr0, drop, every, epoch: lr0 / drop ** (epoch // every))
 
-
-@STEP_DECAY.mistake("drop one epoch early", "epochs count from 0: the first drop comes at epoch `every`, not at epoch "
-                    "every − 1.")
-def _step_one_early(lr0, drop, every, epoch):
-    return lr0 * drop ** ((epoch + 1) // every)
-
-
-@STEP_DECAY.mistake("divided by drop", "drop is the factor the rate is multiplied by (0.5 halves it); dividing by it "
-                    "makes the rate grow.")
-def _step_divides(lr0, drop, every, epoch):
-    return lr0 / drop ** (epoch // every)
-
-
-@STEP_DECAY.mistake("every and epoch swapped", "the number of completed periods is epoch divided by every, rounded "
-                    "down.")
-def _step_swapped(lr0, drop, every, epoch):
-    return lr0 * drop ** (every // epoch)
-
+STEP_DECAY.mistake("every and epoch swapped", "the number of completed periods is epoch divided by every, rounded "
+                   "down.")(
+    lambda lr0, drop, every, epoch: lr0 * drop ** (every // epoch))
 
 STEP_DECAY.alternative(lambda lr0, drop, every, epoch: lr0 * np.power(drop, np.floor(epoch / every)))
 
