@@ -115,9 +115,6 @@ class SeededCase:
     `call(seed)` is the cases.Case of the same call with another seed, as properties.reproducibility
     needs."""
 
-    option = ""
-    left_out = ""
-
     @property
     def label(self):
         value = getattr(self, self.option)
