@@ -445,16 +445,23 @@ def _training(init="he", direction=-1.0, epochs_offset=0, record="every_epoch", 
     return train_two_layer_net
 
 
+def _sgd(step=lambda value, grad, lr: value - lr * grad, names=lambda grads: grads):
+    """An SGD step that sets each parameter of names(grads) to step(value, gradient, lr)."""
+
+    def sgd_update(params, grads, lr):
+        for name in names(grads):
+            params[name] = step(params[name], grads[name], lr)
+
+    return sgd_update
+
+
 # ---------------------------------------------------------------------------------------------
 # sgd_update: known mistakes, the more specific first
 
 
-@SGD_UPDATE.mistake("step uphill", "gradient descent moves each parameter against its gradient, the direction in "
-                    "which the loss falls; adding lr times the gradient climbs.")
-def _sgd_uphill(params, grads, lr):
-    for name in grads:
-        params[name] = params[name] + lr * grads[name]
-
+SGD_UPDATE.mistake("step uphill", "gradient descent moves each parameter against its gradient, the direction in "
+                   "which the loss falls; adding lr times the gradient climbs.")(
+    _sgd(step=lambda value, grad, lr: value + lr * grad))
 
 SGD_UPDATE.mistake("a new dict returned", "the exercise updates the caller's params dict and returns None; a new "
                    "dict is not what the caller holds, so its params stay as they were.")(
@@ -468,26 +475,16 @@ def _sgd_rebinds_local_name(params, grads, lr):
     params = {name: params[name] - lr * grads[name] for name in params}  # noqa: F841 -- the mistake
 
 
-@SGD_UPDATE.mistake("learning rate left out", "each step is the gradient scaled by the learning rate lr.")
-def _sgd_without_lr(params, grads, lr):
-    for name in grads:
-        params[name] = params[name] - grads[name]
+SGD_UPDATE.mistake("learning rate left out", "each step is the gradient scaled by the learning rate lr.")(
+    _sgd(step=lambda value, grad, lr: value - grad))
 
+SGD_UPDATE.mistake("biases left out", "every parameter with a gradient takes a step, the biases b too, not only the "
+                   "weights W.")(
+    _sgd(names=lambda grads: [name for name in grads if name.startswith("W")]))
 
-@SGD_UPDATE.mistake("biases left out", "every parameter with a gradient takes a step, the biases b too, not only the "
-                    "weights W.")
-def _sgd_weights_only(params, grads, lr):
-    for name in grads:
-        if name.startswith("W"):
-            params[name] = params[name] - lr * grads[name]
-
-
-@SGD_UPDATE.mistake("return inside the loop", "a return indented inside the loop ends the function after the first "
-                    "key, so only one parameter is updated.")
-def _sgd_returns_after_first_key(params, grads, lr):
-    for name in grads:
-        params[name] = params[name] - lr * grads[name]
-        return
+SGD_UPDATE.mistake("return inside the loop", "a return indented inside the loop ends the function after the first "
+                   "key, so only one parameter is updated.")(
+    _sgd(names=lambda grads: list(grads)[:1]))
 
 
 @SGD_UPDATE.mistake("gradients changed", "grads belongs to the caller, who may still need it (to print or check it): "

@@ -405,6 +405,19 @@ def _split_rows(X, y, train_rows, val_rows):
     return X[train_rows], y[train_rows], X[val_rows], y[val_rows]
 
 
+def _split(size=lambda n, val_fraction: round(n * val_fraction), draw=lambda rng, n: rng.permutation(n),
+           size_is_val=True):
+    """A split of the permutation draw(rng, N): its first size(N, val_fraction) indices are the validation
+    part (with size_is_val False, the training part), the others the other part."""
+
+    def train_val_split(X, y, val_fraction, rng):
+        k = size(len(X), val_fraction)
+        order = draw(rng, len(X))
+        return _split_rows(X, y, order[k:], order[:k]) if size_is_val else _split_rows(X, y, order[:k], order[k:])
+
+    return train_val_split
+
+
 def _copied(value):
     """A deep copy of nested dicts of arrays, written out by hand."""
     if isinstance(value, dict):
@@ -441,36 +454,21 @@ def _split_drawn_independently(X, y, val_fraction, rng):
     return _split_rows(X, y, train_rows, val_rows)
 
 
-@TRAIN_VAL_SPLIT.mistake("validation size truncated", "the validation part holds round(N · val_fraction) samples; "
-                         "truncating drops the fraction, so 2.7 becomes 2 instead of 3.")
-def _split_truncated(X, y, val_fraction, rng):
-    n_val = int(len(X) * val_fraction)
-    order = rng.permutation(len(X))
-    return _split_rows(X, y, order[n_val:], order[:n_val])
+TRAIN_VAL_SPLIT.mistake("validation size truncated", "the validation part holds round(N · val_fraction) samples; "
+                        "truncating drops the fraction, so 2.7 becomes 2 instead of 3.")(
+    _split(size=lambda n, val_fraction: int(n * val_fraction)))
 
+TRAIN_VAL_SPLIT.mistake("val_fraction used as the training share", "val_fraction is the share that goes to "
+                        "validation; the rest is for training.")(
+    _split(size_is_val=False))
 
-@TRAIN_VAL_SPLIT.mistake("val_fraction used as the training share", "val_fraction is the share that goes to "
-                         "validation; the rest is for training.")
-def _split_fraction_for_training(X, y, val_fraction, rng):
-    n_train = round(len(X) * val_fraction)
-    order = rng.permutation(len(X))
-    return _split_rows(X, y, order[:n_train], order[n_train:])
+TRAIN_VAL_SPLIT.mistake("np.random instead of rng", "np.random's functions use NumPy's hidden global state: draw the "
+                        "permutation from the rng argument.")(
+    _split(draw=lambda rng, n: np.random.permutation(n)))
 
-
-@TRAIN_VAL_SPLIT.mistake("np.random instead of rng", "np.random's functions use NumPy's hidden global state: draw the "
-                         "permutation from the rng argument.")
-def _split_global_random(X, y, val_fraction, rng):
-    n_val = round(len(X) * val_fraction)
-    order = np.random.permutation(len(X))
-    return _split_rows(X, y, order[n_val:], order[:n_val])
-
-
-@TRAIN_VAL_SPLIT.mistake("own Generator instead of rng", "a Generator made inside the function ignores the rng the "
-                         "caller passed, so every call splits the same way whatever the seed.")
-def _split_own_generator(X, y, val_fraction, rng):
-    n_val = round(len(X) * val_fraction)
-    order = np.random.default_rng(0).permutation(len(X))
-    return _split_rows(X, y, order[n_val:], order[:n_val])
+TRAIN_VAL_SPLIT.mistake("own Generator instead of rng", "a Generator made inside the function ignores the rng the "
+                        "caller passed, so every call splits the same way whatever the seed.")(
+    _split(draw=lambda rng, n: np.random.default_rng(0).permutation(n)))
 
 
 @TRAIN_VAL_SPLIT.mistake("caller's arrays shuffled in place", "shuffling X and y themselves changes the caller's "
