@@ -1,19 +1,22 @@
 """JupyterLab in headless Chromium: each notebook's explorer responds when a student moves its control.
 
-A real JupyterLab server (this venv's) serves a copy of a notebook's folder from solutions/, so the
-widgets run working code (a release notebook's Run All stops at its first unanswered exercise) and
-nothing in the repo is autosaved over. Playwright drives Debian's Chromium (/usr/bin/chromium;
-Playwright's own browser download does not work here): open the notebook, wait for the kernel, Run All
-Cells, find the explorer by its readout, move one of its sliders with the keyboard (ipywidgets 8 sliders
-are noUiSlider handles with role=slider), press its button if it has one, and wait until the readout
-shows what it must for the slider's new value and the figure is redrawn: the browser, the widget protocol
-and the kernel agree. A row may then click one of the explorer's toggle buttons and check the readout and
-figure again.
+One JupyterLab server (this venv's) serves copies of the notebooks' folders from solutions/ to every
+test of the module, so the widgets run working code (a release notebook's run stops at its first
+unanswered exercise) and nothing in the repo is autosaved over; each test opens its notebook in a page of
+its own, and its kernel is shut down after it. Playwright drives Debian's Chromium (/usr/bin/chromium;
+Playwright's own browser download does not work here): open the notebook, wait for the kernel, run every
+cell down to the one that shows the explorer (Run All Above Selected Cell, with the cell after it
+selected: the explorer is built from the cells above it, while the trainings and the self-check below it
+took most of the time, the capstone's training alone a minute), find the explorer by its readout, move one
+of its sliders with the keyboard (ipywidgets 8 sliders are noUiSlider handles with role=slider), press its
+button if it has one, and wait until the readout shows what it must for the slider's new value and the
+figure is redrawn: the browser, the widget protocol and the kernel agree. A row may then click one of the
+explorer's toggle buttons and check the readout and figure again.
 
 WIDGET_ROWS is the table of notebooks: a row whose notebook does not exist yet is skipped with that reason.
 test_new_explorers_in_a_scratch_notebook drives the explorers of notebooks 04, 06 and 07 in one notebook
 built on the spot, so they are tried in a browser before (and besides) the notebooks that use them.
-Screenshots (the page after Run All, and the explorer after its readout changed) go to the test's
+Screenshots (the page after the run, and the explorer after its readout changed) go to the test's
 temporary folder, which pytest keeps for its last three runs: pytest prints no path, see tmp_path.
 """
 
@@ -22,30 +25,27 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 import pytest
+from browser_testing import (
+    chromium,
+    jupyter_server,
+    new_page,
+    private_jupyter_folders,
+    require_chromium,
+    shut_down_sessions,
+)
 from notebook_helpers import REPO_ROOT
 
-pytestmark = pytest.mark.browser
+# One worker runs the module: its tests share one JupyterLab server and one Chromium (see `lab`).
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser_explorers")]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage"]
-# Generous: a cold kernel imports matplotlib (building its font cache on a fresh machine) while the
-# other pytest-xdist worker keeps the second core busy.
-TIMEOUT_MS = 120_000
+SCRATCH_NOTEBOOK = "explorers.ipynb"
 
 
 def expected_neuron_readout(w1: float) -> str:
@@ -76,6 +76,7 @@ class WidgetRow:
     control: str  # the description of the slider to move
     key: str  # the key that moves it one step
     expected: Callable[[float], str | re.Pattern]  # the readout for the slider's new value
+    shown_by: str  # code in the notebook's first cell that shows the explorer
     button: str | None = None  # pressed after each move (the learning-rate explorer trains only then)
     max_steps: int = 1  # moves allowed before the readout must have changed
     # A part of the readout (the pattern's first group) that the slider's move must leave as it was.
@@ -86,16 +87,20 @@ class WidgetRow:
 NEURON_ROW = WidgetRow(
     "01_single_neuron", re.compile(r"^\d of 4 points correct$"), "w1", "ArrowLeft",
     # w1 spans 40 steps, but one step may leave the count of correct points unchanged.
+    shown_by="neuron_explorer(",
     expected=expected_neuron_readout, max_steps=40)
 SOFTMAX_ROW = WidgetRow(
     "04_softmax_and_loss", re.compile(r"^p = \["), "logit z0", "ArrowRight",
+    shown_by="softmax_explorer(",
     expected=lambda _z0: re.compile(r"^p = \[(\d\.\d{3}, )+\d\.\d{3}\]; true class \d: loss = \u2212log"))
 LEARNING_RATE_ROW = WidgetRow(
     "06_training_loop", re.compile(r"^(No run yet|lr = )"), "learning rate", "ArrowRight",
+    shown_by="learning_rate_explorer(",
     expected=lambda lr: re.compile(rf"^lr = {re.escape(f'{lr:g}')}, \d+ steps: loss \d\.\d{{3}} \u2192 "),
     button="Train")
 OPTIMIZER_RACE_ROW = WidgetRow(
     "07_optimizers", re.compile(r"^final loss after \d+ steps at lr "), "learning rate", "ArrowRight",
+    shown_by="optimizer_race(",
     expected=lambda lr: re.compile(rf"^final loss after \d+ steps at lr {re.escape(f'{lr:g}')}: SGD "))
 
 
@@ -110,10 +115,11 @@ def depth_readout(activation: str) -> Callable[[float], re.Pattern]:
 
 DEPTH_ROW = WidgetRow(
     "08_deep_networks", re.compile(r"^(relu|sigmoid), (zeros|small|xavier|he), \d+ layers of \d+: "),
-    "layers", "ArrowRight", expected=depth_readout("relu"),
+    "layers", "ArrowRight", shown_by="depth_explorer(", expected=depth_readout("relu"),
     toggle=ToggleStep("activation", "sigmoid", depth_readout("sigmoid")))
 DROPOUT_ROW = WidgetRow(
     "09_regularization", re.compile(r"^(train|eval), keep_prob \d\.\d\d, seed \d+: "), "keep_prob", "ArrowRight",
+    shown_by="dropout_explorer(",
     expected=lambda keep: re.compile(rf"^train, keep_prob {keep:.2f}, seed 0: \d+ of 96 units kept; "
                                      r"mean of A \d\.\d{3}, mean of out \d\.\d{3}$"),
     # The activations are fixed: only the mask follows keep_prob.
@@ -124,12 +130,14 @@ DROPOUT_ROW = WidgetRow(
 BATCH_DEPENDENCE_ROW = WidgetRow(
     "10_batch_norm", re.compile(r"^x (with \d+ companions around -?\d+\.\d|alone in its batch): batch "),
     "shift", "ArrowRight",
+    shown_by="batch_dependence_explorer(",
     expected=lambda shift: re.compile(rf"^x with 7 companions around {shift:.1f}: batch statistics give "
                                       r"\[(-?\d+\.\d\d, ){2}-?\d+\.\d\d\], running ones \[.+\]$"),
     # Running statistics were learned in training: the companions do not move x's output with them.
     unchanged=re.compile(r"running ones (\[.+\])$"))
 EARLY_STOPPING_ROW = WidgetRow(
     "11_early_stopping", re.compile(r"^patience \d+, min_delta \d\.\d{3}: "), "patience", "ArrowRight",
+    shown_by="early_stopping_explorer(",
     expected=lambda patience: re.compile(
         rf"^patience {round(patience)}, min_delta 0\.000: (stops after epoch \d+ \(\d+ of \d+ epochs run\)|"
         r"never stops \(all \d+ epochs run\)); (restores epoch \d+ \(validation loss \d+\.\d{4}\)|"
@@ -139,6 +147,7 @@ EARLY_STOPPING_ROW = WidgetRow(
 SPIRAL_CEILING_ROW = WidgetRow(
     "12_capstone_two_spirals", re.compile(r"^noise \d\.\d\d: the nearest-curve rule labels "), "noise",
     "ArrowRight",
+    shown_by="spiral_ceiling_explorer(",
     expected=lambda noise: re.compile(rf"^noise {noise:.2f}: the nearest-curve rule labels \d\.\d{{3}} of these "
                                       r"points right; no classifier can expect more than about \d\.\d{3}$"),
     toggle=ToggleStep("arms", "source's mistake", lambda noise: re.compile(
@@ -153,102 +162,33 @@ def slider_value(shown_value) -> float:
     return float(shown_value.text_content().replace("\u2212", "-"))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def require_chromium():
-    if not Path(CHROMIUM).exists():
-        # .ci/run installs chromium; in CI a missing browser is a broken setup, not a reason to skip.
-        message = f"{CHROMIUM} not found: install it with `apt-get install -y chromium` to run browser tests"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-
-
-@contextlib.contextmanager
-def lab_server(root: Path, scratch: Path):
-    """A JupyterLab server on 127.0.0.1 serving root; yields its base URL and token. It runs in its own
-    process group, ended on exit with its kernels. scratch holds its configuration, state and log."""
-    config_dir = scratch / "jupyter-config"
-    (config_dir / "labconfig").mkdir(parents=True)
-    # The "Jupyter news" announcement toast would cover the notebook in screenshots.
-    (config_dir / "labconfig" / "page_config.json").write_text(json.dumps(
-        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
-    env = os.environ.copy()
-    env.update(
-        JUPYTER_CONFIG_DIR=str(config_dir),
-        JUPYTER_DATA_DIR=str(scratch / "jupyter-data"),
-        JUPYTER_RUNTIME_DIR=str(scratch / "jupyter-runtime"),
-        JUPYTERLAB_SETTINGS_DIR=str(scratch / "lab-settings"),
-        JUPYTERLAB_WORKSPACES_DIR=str(scratch / "lab-workspaces"),
-        IPYTHONDIR=str(scratch / "ipython"),
-    )
-    port, token = free_port(), uuid.uuid4().hex
-    log_path = scratch / "lab.log"
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
-             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"],
-            cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                if server.poll() is not None:
-                    pytest.fail(f"JupyterLab exited with {server.returncode}:\n{log_path.read_text()}")
-                with contextlib.suppress(OSError):
-                    with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as response:
-                        if response.status == 200:
-                            break
-                if time.monotonic() > deadline:
-                    pytest.fail(f"JupyterLab did not answer within 60 s:\n{log_path.read_text()}")
-                time.sleep(0.25)
-            yield base, token
-        finally:
-            # The whole group: the server and every kernel it started.
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(server.pid, signal.SIGKILL)
-                server.wait(timeout=15)
-
-
-@contextlib.contextmanager
-def browser_page():
-    """A Chromium page (1400 x 1000) with every wait bounded by TIMEOUT_MS; yields (page, expect)."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    sync_api.expect.set_options(timeout=TIMEOUT_MS)
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.set_default_timeout(TIMEOUT_MS)
-            yield page, sync_api.expect
-        finally:
-            browser.close()
-
-
-def run_all_cells(page, expect, base: str, token: str, notebook: str, screenshot: Path):
-    """Open notebook (a path under the server's root), run every cell and wait until all have finished."""
+def run_cells(page, expect, base: str, token: str, notebook: str, screenshot: Path, through: int | None = None):
+    """Open notebook (a path under the server's root), run its cells (every one, or those up to the index
+    `through`) and wait until all have finished."""
     # ?reset: start from a clean workspace, not whatever layout a previous session saved.
     page.goto(f"{base}/lab/tree/{notebook}?reset&token={token}")
     status = page.locator("#jp-main-statusbar")
     # The status bar's "| Idle" is the reliable sign of a ready kernel (the toolbar's indicator says idle
     # too early, and Run All clicked then is sometimes dropped).
     expect(status).to_contain_text("| Idle")
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    if through is None:
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    else:
+        page.locator(".jp-Notebook .jp-Cell").nth(through + 1).locator(".jp-InputPrompt").click()
+        expect(page.locator(".jp-Notebook .jp-Cell.jp-mod-selected")).to_have_count(1)
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Above Selected Cell", exact=True).click()
     expect(page.locator(".jp-CodeCell .jp-InputPrompt").first).not_to_have_text("[ ]:")  # the run was taken
     expect(page.locator(".jp-InputPrompt", has_text="[*]")).to_have_count(0)
     expect(status).to_contain_text("| Idle")
     page.screenshot(path=str(screenshot))
+
+
+def first_cell_with(path: Path, code: str) -> int:
+    """The index of the notebook's first cell whose source holds code."""
+    cells = nbformat.read(path, as_version=4).cells
+    return next(index for index, cell in enumerate(cells) if code in cell.source)
 
 
 def drive(page, expect, row: WidgetRow, screenshot: Path):
@@ -327,46 +267,96 @@ def file_name(text: str) -> str:
     return re.sub(r"\W+", "-", text).strip("-")
 
 
-@pytest.mark.parametrize("row", [pytest.param(row, id=row.notebook) for row in WIDGET_ROWS])
-def test_notebook_explorer_responds_to_its_control(row, tmp_path):
-    require_chromium()
-    source = REPO_ROOT / "solutions" / row.notebook
-    if not (source / f"{row.notebook}.ipynb").exists():
-        pytest.skip(f"solutions/{row.notebook}/{row.notebook}.ipynb does not exist yet")
-    root = tmp_path / "served"
-    shutil.copytree(source, root / row.notebook)
-    with lab_server(root, tmp_path) as (base, token), browser_page() as (page, expect):
-        run_all_cells(page, expect, base, token, f"{row.notebook}/{row.notebook}.ipynb",
-                      tmp_path / f"{row.notebook}-after-run-all.png")
-        drive(page, expect, row, tmp_path / f"{row.notebook}-explorer-after-{file_name(row.control)}.png")
-
-
-def test_new_explorers_in_a_scratch_notebook(tmp_path):
+def scratch_notebook() -> nbformat.NotebookNode:
     """softmax_explorer, learning_rate_explorer and optimizer_race with their defaults, one cell each."""
-    require_chromium()
-    root = tmp_path / "served"
-    root.mkdir()
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_code_cell(source) for source in (
         "from course_lib.widgets import learning_rate_explorer, optimizer_race, softmax_explorer",
         "softmax_explorer()", "learning_rate_explorer()", "optimizer_race()")]
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
                                        "language": "python"}
-    nbformat.write(notebook, root / "explorers.ipynb")
-    with lab_server(root, tmp_path) as (base, token), browser_page() as (page, expect):
-        run_all_cells(page, expect, base, token, "explorers.ipynb", tmp_path / "scratch-after-run-all.png")
-        explorers, readouts = {}, {}
-        for row in (SOFTMAX_ROW, LEARNING_RATE_ROW, OPTIMIZER_RACE_ROW):
-            explorers[row.notebook], readouts[row.notebook] = drive(page, expect, row,
-                                                                    tmp_path / f"scratch-{row.notebook}.png")
-        # Defaults known here, so the numbers too: z0 2.0 -> 2.1; lr 0.01 -> 0.03 (1000 steps); lr 0.18 -> 0.19.
-        assert readouts["04_softmax_and_loss"] == expected_readout_of("softmax_explorer", z0=2.1)
-        assert readouts["06_training_loop"] == expected_readout_of("learning_rate_explorer", train=True, lr=0.03)
-        assert readouts["07_optimizers"] == expected_readout_of("optimizer_race", lr=0.19)
-        # Train's tqdm bar is shown inside the learning-rate explorer, and finished.
-        lr_explorer = explorers["06_training_loop"]
-        expect(lr_explorer.locator(".widget-output .widget-hprogress")).to_be_visible()
-        expect(lr_explorer.locator(".widget-output .widget-hbox")).to_contain_text("1000/1000")
+    return notebook
+
+
+@contextlib.contextmanager
+def lab_server(root: Path, scratch: Path):
+    """A JupyterLab server serving root; yields its base URL and token. scratch holds its configuration,
+    state and log."""
+    config_dir = scratch / "jupyter-config"
+    (config_dir / "labconfig").mkdir(parents=True)
+    # The "Jupyter news" announcement toast would cover the notebook in screenshots.
+    (config_dir / "labconfig" / "page_config.json").write_text(json.dumps(
+        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
+    with jupyter_server([sys.executable, "-m", "jupyterlab", "--allow-root", f"--ServerApp.root_dir={root}"],
+                        cwd=root, env={**os.environ, **private_jupyter_folders(scratch)},
+                        log_path=scratch / "lab.log", what="JupyterLab") as (base, token, _):
+        yield base, token
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """One server for the module (a start and a stop cost about 5 s): it serves a copy of every row's
+    notebook folder that exists and the scratch notebook; yields its base URL and token."""
+    require_chromium()
+    scratch = tmp_path_factory.mktemp("lab")
+    root = scratch / "served"
+    root.mkdir()
+    for row in WIDGET_ROWS:
+        if (REPO_ROOT / "solutions" / row.notebook).is_dir():
+            shutil.copytree(REPO_ROOT / "solutions" / row.notebook, root / row.notebook)
+    nbformat.write(scratch_notebook(), root / SCRATCH_NOTEBOOK)
+    with lab_server(root, scratch) as (base, token):
+        yield base, token
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium for the module; yields (browser, expect)."""
+    require_chromium()
+    with chromium() as (browser, expect):
+        yield browser, expect
+
+
+@pytest.fixture
+def lab_page(lab, browser):
+    """A fresh page of the module's Chromium; yields (page, expect, base URL, token). The test's kernels are
+    shut down after it, so every test starts with none running."""
+    base, token = lab
+    chromium_browser, expect = browser
+    try:
+        with new_page(chromium_browser) as page:
+            yield page, expect, base, token
+    finally:
+        shut_down_sessions(base, token)
+
+
+@pytest.mark.parametrize("row", [pytest.param(row, id=row.notebook) for row in WIDGET_ROWS])
+def test_notebook_explorer_responds_to_its_control(row, lab_page, tmp_path):
+    if not (REPO_ROOT / "solutions" / row.notebook / f"{row.notebook}.ipynb").exists():
+        pytest.skip(f"solutions/{row.notebook}/{row.notebook}.ipynb does not exist yet")
+    page, expect, base, token = lab_page
+    notebook = f"{row.notebook}/{row.notebook}.ipynb"
+    run_cells(page, expect, base, token, notebook, tmp_path / f"{row.notebook}-after-run.png",
+              through=first_cell_with(REPO_ROOT / "solutions" / notebook, row.shown_by))
+    drive(page, expect, row, tmp_path / f"{row.notebook}-explorer-after-{file_name(row.control)}.png")
+
+
+def test_new_explorers_in_a_scratch_notebook(lab_page, tmp_path):
+    """The explorers of scratch_notebook, driven one after the other in one page."""
+    page, expect, base, token = lab_page
+    run_cells(page, expect, base, token, SCRATCH_NOTEBOOK, tmp_path / "scratch-after-run.png")
+    explorers, readouts = {}, {}
+    for row in (SOFTMAX_ROW, LEARNING_RATE_ROW, OPTIMIZER_RACE_ROW):
+        explorers[row.notebook], readouts[row.notebook] = drive(page, expect, row,
+                                                                tmp_path / f"scratch-{row.notebook}.png")
+    # Defaults known here, so the numbers too: z0 2.0 -> 2.1; lr 0.01 -> 0.03 (1000 steps); lr 0.18 -> 0.19.
+    assert readouts["04_softmax_and_loss"] == expected_readout_of("softmax_explorer", z0=2.1)
+    assert readouts["06_training_loop"] == expected_readout_of("learning_rate_explorer", train=True, lr=0.03)
+    assert readouts["07_optimizers"] == expected_readout_of("optimizer_race", lr=0.19)
+    # Train's tqdm bar is shown inside the learning-rate explorer, and finished.
+    lr_explorer = explorers["06_training_loop"]
+    expect(lr_explorer.locator(".widget-output .widget-hprogress")).to_be_visible()
+    expect(lr_explorer.locator(".widget-output .widget-hbox")).to_contain_text("1000/1000")
 
 
 def expected_readout_of(name: str, train: bool = False, **values) -> str:

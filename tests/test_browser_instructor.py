@@ -19,19 +19,15 @@ import json
 import os
 import re
 import shutil
-import signal
-import subprocess
 import sys
 import time
-import urllib.request
-import uuid
 from pathlib import Path
 
 import nbformat
 import pytest
+from browser_testing import browser_page, jupyter_server, private_jupyter_folders, require_chromium
+from course_testing import BIN, answer_sources, fill_in, nbgrader
 from notebook_helpers import REPO_ROOT
-from test_browser import browser_page, free_port, require_chromium
-from test_nbgrader_pipeline import BIN, answer_sources, fill_in, nbgrader
 
 pytestmark = pytest.mark.browser
 
@@ -64,46 +60,15 @@ def filled_in_release(root: Path):
 @contextlib.contextmanager
 def launched(root: Path, scratch: Path, *mode):
     """root's scripts/launch.py (with mode's arguments) serving on 127.0.0.1; yields (base URL, token, log
-    path, seconds until it answered). Jupyter's user folders are private to the test; the server runs in a
-    process group of its own, ended on exit with its kernels."""
+    path, seconds until it answered). Jupyter's user folders are private to the test."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("JUPYTER")}
-    env.update(JUPYTER_CONFIG_DIR=str(scratch / "jupyter-config"), JUPYTER_DATA_DIR=str(scratch / "jupyter-data"),
-               JUPYTER_RUNTIME_DIR=str(scratch / "jupyter-runtime"),
-               JUPYTERLAB_SETTINGS_DIR=str(scratch / "lab-settings"),
-               JUPYTERLAB_WORKSPACES_DIR=str(scratch / "lab-workspaces"), IPYTHONDIR=str(scratch / "ipython"))
+    env.update(private_jupyter_folders(scratch))
     # As from a shell where the venv is not activated: launch.py must put its bin/ on PATH itself.
     env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if Path(p) != BIN)
-    port, token = free_port(), uuid.uuid4().hex
     log_path = scratch / f"launch{''.join('-' + arg.lstrip('-') for arg in mode)}.log"
-    started = time.monotonic()
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(
-            [sys.executable, str(root / "scripts" / "launch.py"), *mode, "--no-browser", "--ServerApp.ip=127.0.0.1",
-             f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}"],
-            cwd=scratch, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = started + 120
-            while True:
-                if server.poll() is not None:
-                    pytest.fail(f"launch.py exited with {server.returncode}:\n{log_path.read_text()}")
-                with contextlib.suppress(OSError):
-                    with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as response:
-                        if response.status == 200:
-                            break
-                if time.monotonic() > deadline:
-                    pytest.fail(f"launch.py's server did not answer within 120 s:\n{log_path.read_text()}")
-                time.sleep(0.25)
-            yield base, token, log_path, time.monotonic() - started
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(server.pid, signal.SIGKILL)
-                server.wait(timeout=15)
+    with jupyter_server([sys.executable, str(root / "scripts" / "launch.py"), *mode], cwd=scratch, env=env,
+                        log_path=log_path, what="launch.py's server", answer_within=120) as (base, token, seconds):
+        yield base, token, log_path, seconds
 
 
 def record_timing(tmp_path: Path, **seconds):

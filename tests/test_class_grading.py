@@ -8,7 +8,6 @@ import functools
 import json
 import os
 import re
-import shutil
 import threading
 import time
 from pathlib import Path
@@ -144,21 +143,12 @@ def test_a_submission_that_waits_is_retried_then_reported_for_regrading(tmp_path
     """Real grading: an answer cell that sleeps trips the wall-clock backstop in both tries."""
     import csv
 
-    import nbformat
-    from notebook_helpers import NBGRADER_CONFIG
-    from test_nbgrader_pipeline import answer_sources, fill_in, nbgrader
+    from course_testing import cell, hand_in, released_course
 
     notebook = "03_activations"
-    shutil.copytree(REPO_ROOT / "solutions" / notebook, tmp_path / "solutions" / notebook)
-    shutil.copy(NBGRADER_CONFIG, tmp_path / "nbgrader_config.py")
-    nbgrader(tmp_path, "generate_assignment", notebook, "--force")
-    release = nbformat.read(tmp_path / "notebooks" / notebook / f"{notebook}.ipynb", as_version=4)
-    solution = nbformat.read(tmp_path / "solutions" / notebook / f"{notebook}.ipynb", as_version=4)
-    submission = fill_in(release, answer_sources(solution))
-    answer = next(c for c in submission.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "relu_answer")
-    answer.source += "\nimport time\ntime.sleep(600)"
-    (tmp_path / "submitted" / "sleeper" / notebook).mkdir(parents=True)
-    nbformat.write(submission, tmp_path / "submitted" / "sleeper" / notebook / f"{notebook}.ipynb")
+    _, submission = released_course(tmp_path, notebook)
+    cell(submission, "relu_answer").source += "\nimport time\ntime.sleep(600)"
+    hand_in(tmp_path, notebook, "sleeper", submission)
 
     status = grade.grade_assignment(notebook, workers=1, course_root=tmp_path)
     assert status == 1

@@ -122,14 +122,11 @@ def test_an_exchange_root_is_found_where_nbgrader_would_read_it(tmp_path, monkey
     assert launch.exchange_root_configured(course)
 
 
-def test_the_course_configuration_sets_no_exchange():
+def test_the_course_configuration_sets_no_exchange(monkeypatch):
     """Otherwise instructor mode would never use the course-local exchange README describes."""
-    env_without_user_config = {"JUPYTER_CONFIG_DIR": "/nonexistent", "JUPYTER_CONFIG_PATH": ""}
-    result = subprocess.run(
-        [sys.executable, "-c", "import sys; sys.path.insert(0, 'scripts'); import launch; "
-                               "print(launch.exchange_root_configured(launch.REPO_ROOT))"],
-        cwd=REPO_ROOT, env={**os.environ, **env_without_user_config}, capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "False"
+    monkeypatch.setenv("JUPYTER_CONFIG_DIR", "/nonexistent")  # no user configuration
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", "")
+    assert not launch.exchange_root_configured(launch.REPO_ROOT)
 
 
 def test_binder_start_gives_kernels_one_blas_thread_unless_set():

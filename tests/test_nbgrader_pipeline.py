@@ -1,71 +1,35 @@
 """The real nbgrader command line, end to end, in a temporary course directory.
 
 The repo's solutions/ and nbgrader_config.py are copied into a temporary course root; then, as an
-instructor would from the repo root: generate_assignment, two submissions written straight to
-submitted/<student>/<id>/ (nbgrader collect only moves files there), autograde, generate_feedback, and
-export. One student hands in the release with every answer cell filled in from the solutions, the
-other hands in the release untouched. Every CLI command covers all assignments and students at once
-("*"), because each nbgrader start costs a few seconds.
+instructor would from the repo root: generate_assignment (and the marks of the cells that only
+demonstrate, which scripts/release.py adds to the release, so that grading skips them as it does for a
+class), two submissions written straight to submitted/<student>/<id>/ (nbgrader collect only moves files
+there), autograde, generate_feedback, and export. One student hands in the release with every answer
+cell filled in from the solutions, the other hands in the release untouched. Every CLI command covers all
+assignments and students at once ("*"), because each nbgrader start costs a few seconds.
 """
 
 from __future__ import annotations
 
 import csv
-import os
 import shutil
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 import pytest
+from course_testing import answer_sources, fill_in, hand_in, nbgrader
 from nbgrader.api import Gradebook
 from notebook_helpers import NBGRADER_CONFIG, REPO_ROOT, load_nbgrader_config, notebook_ids
+
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+from release import mark_demo_cells_in  # noqa: E402 -- scripts/ is not a package
 
 # One worker runs the whole module, so its expensive course fixture is built once under `pytest -n 2`.
 pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("nbgrader_pipeline_course")]
 
-BIN = Path(sys.executable).parent
 FULL, BLANK = "full_marks_student", "untouched_student"
-SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
-
-
-def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run the nbgrader CLI of this environment in `course`; fail the test with its log on a non-zero exit."""
-    env = os.environ.copy()
-    # nbgrader runs `alembic` as a subprocess to create the gradebook: it must find this venv's.
-    env["PATH"] = str(BIN) + os.pathsep + env.get("PATH", "")
-    result = subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=env, capture_output=True,
-                            text=True, timeout=600)
-    if result.returncode != 0:
-        pytest.fail(f"nbgrader {' '.join(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
-    return result
-
-
-def answer_sources(solution: nbformat.NotebookNode) -> dict[str, str]:
-    """grade_id -> source of every answer (solution) cell, with nbgrader's solution markers removed so
-    the code is what a student would have typed in place of the stub."""
-    sources = {}
-    for cell in solution.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution"):
-            lines = [line for line in cell.source.splitlines() if line.strip() not in SOLUTION_MARKERS]
-            sources[meta["grade_id"]] = "\n".join(lines)
-    return sources
-
-
-def fill_in(release: nbformat.NotebookNode, sources: dict[str, str]) -> nbformat.NotebookNode:
-    """The release with each answer cell's source replaced by the solution's, matched by grade_id."""
-    submission = nbformat.from_dict(release)
-    filled = set()
-    for cell in submission.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if cell.metadata.get("nbgrader", {}).get("solution"):
-            cell.source = sources[grade_id]
-            filled.add(grade_id)
-    assert filled == set(sources), f"answer cells in the solutions but not in the release: {set(sources) - filled}"
-    return submission
 
 
 def points_in_solutions(notebook_id: str) -> float:
@@ -101,12 +65,12 @@ def course(tmp_path_factory) -> Course:
 
     nbgrader(course, "generate_assignment", "*", "--force")
     for nb_id in ids:
-        release = nbformat.read(course / "notebooks" / nb_id / f"{nb_id}.ipynb", as_version=4)
-        solution = nbformat.read(course / "solutions" / nb_id / f"{nb_id}.ipynb", as_version=4)
+        release_path, solution_path = (course / kind / nb_id / f"{nb_id}.ipynb" for kind in ("notebooks", "solutions"))
+        mark_demo_cells_in(release_path, solution_path)
+        release = nbformat.read(release_path, as_version=4)
+        solution = nbformat.read(solution_path, as_version=4)
         for student, notebook in ((FULL, fill_in(release, answer_sources(solution))), (BLANK, release)):
-            target = course / "submitted" / student / nb_id / f"{nb_id}.ipynb"
-            target.parent.mkdir(parents=True)
-            nbformat.write(notebook, target)
+            hand_in(course, nb_id, student, notebook)
 
     autograde_log = nbgrader(course, "autograde", "*").stderr
     nbgrader(course, "generate_feedback", "*")

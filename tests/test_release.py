@@ -18,6 +18,9 @@ from notebook_helpers import REPO_ROOT, notebook_ids, notebook_params, notebook_
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
 from release import generate_release  # noqa: E402 -- scripts/ is not a package
 
+# One worker runs the module, so that the release is regenerated once under `pytest -n 2`.
+pytestmark = pytest.mark.xdist_group("release")
+
 STALE_HINT = "notebooks/ is out of date: run `.venv/bin/python scripts/release.py` and commit notebooks/"
 # Text that must never reach students: nbgrader's delimiters around solutions and hidden tests.
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")

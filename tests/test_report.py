@@ -9,16 +9,23 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import shutil
 import subprocess
 import sys
 
 import nbformat
 import numpy as np
 import pytest
-from notebook_helpers import NBGRADER_CONFIG, REPO_ROOT
-from test_nbgrader_pipeline import BIN, answer_sources, fill_in, nbgrader
+from course_testing import (
+    answer_sources,
+    bin_on_path,
+    cell,
+    copy_notebook,
+    fill_in,
+    hand_in,
+    nbgrader,
+    released_course,
+)
+from notebook_helpers import REPO_ROOT
 
 from autograde_tests import core, nb03, report
 from autograde_tests.trusted.grade import REPORT_NAME
@@ -271,14 +278,14 @@ def test_outcomes_are_read_from_a_notebook_however_its_json_is_laid_out(tmp_path
 
 
 def _answer(nb, grade_id, source):
-    next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id).source = source
+    cell(nb, grade_id).source = source
 
 
 def _small_class(release, correct):
     """Five students: correct, relu as an absolute value (two of them, one with step's strict inequality
     too), relu with a wrong floor no catalogue names, and an untouched release."""
     def copy(**answers):
-        nb = nbformat.from_dict(json.loads(json.dumps(correct)))
+        nb = copy_notebook(correct)
         for grade_id, source in answers.items():
             _answer(nb, grade_id, source)
         return nb
@@ -291,18 +298,10 @@ def _small_class(release, correct):
 
 @pytest.mark.pipeline
 def test_a_graded_class_is_reported_with_its_known_mistakes(tmp_path):
-    shutil.copytree(REPO_ROOT / "solutions" / NOTEBOOK, tmp_path / "solutions" / NOTEBOOK)
-    shutil.copy(NBGRADER_CONFIG, tmp_path / "nbgrader_config.py")
-    nbgrader(tmp_path, "generate_assignment", NOTEBOOK, "--force")
-    release = nbformat.read(tmp_path / "notebooks" / NOTEBOOK / f"{NOTEBOOK}.ipynb", as_version=4)
-    solution = nbformat.read(tmp_path / "solutions" / NOTEBOOK / f"{NOTEBOOK}.ipynb", as_version=4)
-    for student, nb in _small_class(release, fill_in(release, answer_sources(solution))).items():
-        target = tmp_path / "submitted" / student / NOTEBOOK / f"{NOTEBOOK}.ipynb"
-        target.parent.mkdir(parents=True)
-        nbformat.write(nb, target)
-    env = dict(os.environ, PATH=str(BIN) + os.pathsep + os.environ.get("PATH", ""))
+    for student, nb in _small_class(*released_course(tmp_path, NOTEBOOK)).items():
+        hand_in(tmp_path, NOTEBOOK, student, nb)
     for command in (["grade", NOTEBOOK, "--workers", "2"], ["report", NOTEBOOK]):
-        result = subprocess.run([sys.executable, "-m", "autograde_tests", *command], cwd=tmp_path, env=env,
+        result = subprocess.run([sys.executable, "-m", "autograde_tests", *command], cwd=tmp_path, env=bin_on_path(),
                                 capture_output=True, text=True, timeout=900)
         assert result.returncode == 0, result.stdout + result.stderr
 
@@ -337,7 +336,7 @@ def test_a_graded_class_is_reported_with_its_known_mistakes(tmp_path):
 
 @pytest.mark.browser
 def test_the_page_renders_from_disk_in_chromium(tmp_path):
-    from test_browser import browser_page, require_chromium
+    from browser_testing import browser_page, require_chromium
 
     require_chromium()
     _synthetic_class(tmp_path)

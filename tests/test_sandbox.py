@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -22,11 +20,20 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from notebook_helpers import NBGRADER_CONFIG, REPO_ROOT
-from test_nbgrader_pipeline import BIN, answer_sources, fill_in, nbgrader
-from test_trusted_grading import NOTEBOOK, SECRET, _full, _index, _scores
+from course_testing import (
+    answer_sources,
+    bin_on_path,
+    copy_notebook,
+    fill_in,
+    gradebook_scores,
+    hand_in,
+    nbgrader,
+    released_course,
+)
+from notebook_helpers import REPO_ROOT
+from test_trusted_grading import NOTEBOOK, SECRET, _full, _index
 
-from autograde_tests import core
+from autograde_tests.cases import set_grading_secret
 from autograde_tests.trusted import sandbox
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("sandbox_class")]
@@ -112,23 +119,14 @@ def graded_class(tmp_path_factory):
     home_canary.write_text("the grader's own note, for no student's eyes")
     listener = socket.create_server(("127.0.0.1", 0))
     listener.setblocking(False)
-    shutil.copytree(REPO_ROOT / "solutions" / NOTEBOOK, root / "solutions" / NOTEBOOK)
-    shutil.copy(NBGRADER_CONFIG, root / "nbgrader_config.py")
-    with open(root / "nbgrader_config.py", "a") as config:
-        config.write(f"\nc.TrustedExecute.grading_secret = {SECRET}\n")
-    nbgrader(root, "generate_assignment", NOTEBOOK, "--force")
-    release = nbformat.read(root / "notebooks" / NOTEBOOK / f"{NOTEBOOK}.ipynb", as_version=4)
-    solution = nbformat.read(root / "solutions" / NOTEBOOK / f"{NOTEBOOK}.ipynb", as_version=4)
-    honest = fill_in(release, answer_sources(solution))
-    snooper = nbformat.from_dict(json.loads(json.dumps(honest)))
+    _, honest = released_course(root, NOTEBOOK, SECRET)
+    snooper = copy_notebook(honest)
     attacks = _attacks(root, home_canary, listener.getsockname()[1])
     position = _index(snooper, "step_answer") + 1
     for source in [ATTEMPT, *attacks.values()][::-1]:
         snooper.cells.insert(position, nbformat.v4.new_code_cell(source))
     for student, nb in (("honest", honest), ("snooper", snooper)):
-        folder = root / "submitted" / student / NOTEBOOK
-        folder.mkdir(parents=True)
-        nbformat.write(nb, folder / f"{NOTEBOOK}.ipynb")
+        hand_in(root, NOTEBOOK, student, nb)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("HOME", str(home))
         # The secret on the grader's command line too, where a worker that saw the grader's process would find it.
@@ -166,7 +164,7 @@ def test_every_attack_fails_inside_the_worker(graded_class):
 def test_the_honest_work_of_both_students_keeps_every_point(graded_class):
     root = graded_class[0]
     for student in ("honest", "snooper"):
-        assert _scores(root, student) == _full(), student
+        assert gradebook_scores(root, NOTEBOOK, student) == _full(), student
         assert _autograded(root, student).metadata["autograde_tests"]["sandbox"] == "bubblewrap"
 
 
@@ -198,8 +196,7 @@ def test_the_self_check_cli_runs_the_notebook_in_the_same_sandbox(tmp_path):
                    "    return np.where(z >= 0, 1.0, 0.0) if sandboxed else z\n")
     nbformat.write(nb, folder / f"{NOTEBOOK}.ipynb")
     result = subprocess.run([sys.executable, "-m", "autograde_tests", "check", str(folder / f"{NOTEBOOK}.ipynb"),
-                             "--json"], capture_output=True, text=True, timeout=600,
-                            env=dict(os.environ, PATH=str(BIN) + os.pathsep + os.environ.get("PATH", "")))
+                             "--json"], capture_output=True, text=True, timeout=600, env=bin_on_path())
     rows = {row["exercise"]: row for row in json.loads(result.stdout)["exercises"]}
     assert rows["step"]["passed"], rows["step"]["message"]
 
@@ -207,12 +204,12 @@ def test_the_self_check_cli_runs_the_notebook_in_the_same_sandbox(tmp_path):
 @needs_sandbox
 def test_a_worker_gets_nothing_of_the_graders_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("GRADING_SECRET_FOR_THIS_TEST", str(SECRET))
-    core.set_grading_secret(SECRET)
+    set_grading_secret(SECRET)
     try:
         box = sandbox.Sandbox(str(tmp_path))
         argv = box.command([sys.executable, "-m", "autograde_tests.trusted.worker"])
     finally:
-        core.set_grading_secret(None)
+        set_grading_secret(None)
     assert not any(str(SECRET) in value for value in box.env.values())
     assert not any(str(SECRET) in word for word in argv)
     assert "GRADING_SECRET_FOR_THIS_TEST" not in box.env

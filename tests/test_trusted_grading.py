@@ -6,24 +6,31 @@ test cell, all nbgrader metadata stripped, a renamed file, a cell that kills the
 and tampering with wrong answers (NumPy's comparisons replaced, the checks replaced, a custom exception
 handler, an AST transformer that rewrites later cells, the course's own reference called, answers
 hard-coded for the shipped cases). Each student's expected score per exercise is written next to the
-submission; both runs must give exactly those, and the same grades again when rerun.
+submission; plain nbgrader and the grade command must give exactly those, and the grade command the same
+grades again when it grades the class a second time, through a Dask cluster.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import os
 import shutil
 import subprocess
-import sys
 
 import nbformat
 import numpy as np
 import pytest
-from nbgrader.api import Gradebook
-from notebook_helpers import NBGRADER_CONFIG, REPO_ROOT, load_nbgrader_config
-from test_nbgrader_pipeline import BIN, answer_sources, fill_in, nbgrader
+from course_testing import (
+    BIN,
+    bin_on_path,
+    cell,
+    copy_notebook,
+    grade_command,
+    gradebook_scores,
+    hand_in,
+    nbgrader,
+    released_course,
+)
 
 from autograde_tests import nb03
 
@@ -40,20 +47,16 @@ def _full(**zeros):
     return {cell: 0 if cell in zeros else points for cell, points in POINTS.items()}
 
 
-def _cell(nb, grade_id):
-    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
-
-
 def _index(nb, grade_id):
-    return nb.cells.index(_cell(nb, grade_id))
+    return nb.cells.index(cell(nb, grade_id))
 
 
 def _append(nb, grade_id, code):
-    _cell(nb, grade_id).source += "\n" + code
+    cell(nb, grade_id).source += "\n" + code
 
 
 def _replace(nb, grade_id, code):
-    _cell(nb, grade_id).source = code
+    cell(nb, grade_id).source = code
 
 
 def _hard_coded_relu():
@@ -72,7 +75,7 @@ def _hard_coded_relu():
 def _class(release, correct):
     """{student: (notebook or raw text, file name, expected {grade cell: score} or None if not gradable)}."""
     def copy():
-        return nbformat.from_dict(json.loads(json.dumps(correct)))
+        return copy_notebook(correct)
 
     students = {"correct": (copy(), None, _full()), "blank": (release, None, _full(**POINTS))}
 
@@ -86,7 +89,7 @@ def _class(release, correct):
     students["correct_but_warning"] = (nb, None, _full())
 
     nb = copy()
-    duplicate = nbformat.from_dict(json.loads(json.dumps(_cell(nb, "relu_answer"))))
+    duplicate = nbformat.from_dict(json.loads(json.dumps(cell(nb, "relu_answer"))))
     duplicate["id"] = "relu-answer-copy"  # Jupyter gives a copied cell a new id; its nbgrader metadata stays
     nb.cells.insert(_index(nb, "relu_answer"), duplicate)
     students["duplicated_cell"] = (nb, None, _full())
@@ -104,8 +107,8 @@ def _class(release, correct):
     students["edited_test_cell"] = (nb, None, _full())
 
     nb = copy()
-    for cell in nb.cells:
-        cell.metadata.pop("nbgrader", None)
+    for each in nb.cells:
+        each.metadata.pop("nbgrader", None)
     students["metadata_stripped"] = (nb, None, _full())
 
     students["renamed_file"] = (copy(), "my_work.ipynb", _full())
@@ -120,7 +123,7 @@ def _class(release, correct):
     nb = copy()
     _replace(nb, "sigmoid_answer", "import autograde_tests.nb03, autograde_tests.core\n"
              "autograde_tests.nb03.check_sigmoid = lambda *a, **k: print('✓ sigmoid')\n"
-             "autograde_tests.core.check_cases = lambda *a, **k: None\n"
+             "autograde_tests.core._judge = lambda *a, **k: None\n"
              "def sigmoid(z):\n    return z")
     students["replaces_the_checks"] = (nb, None, _full(sigmoid_tests=0, sigmoid_grad_tests=0))
 
@@ -151,39 +154,14 @@ def _class(release, correct):
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     root = tmp_path_factory.mktemp("class")
-    shutil.copytree(REPO_ROOT / "solutions" / NOTEBOOK, root / "solutions" / NOTEBOOK)
-    shutil.copy(NBGRADER_CONFIG, root / "nbgrader_config.py")
-    with open(root / "nbgrader_config.py", "a") as config:
-        config.write(f"\nc.TrustedExecute.grading_secret = {SECRET}\n")
-    nbgrader(root, "generate_assignment", NOTEBOOK, "--force")
-    release = nbformat.read(root / "notebooks" / NOTEBOOK / f"{NOTEBOOK}.ipynb", as_version=4)
-    solution = nbformat.read(root / "solutions" / NOTEBOOK / f"{NOTEBOOK}.ipynb", as_version=4)
-    students = _class(release, fill_in(release, answer_sources(solution)))
+    students = _class(*released_course(root, NOTEBOOK, SECRET))
     for student, (nb, name, _) in students.items():
-        folder = root / "submitted" / student / NOTEBOOK
-        folder.mkdir(parents=True)
-        target = folder / (name or f"{NOTEBOOK}.ipynb")
-        if isinstance(nb, str):
-            target.write_text(nb)
-        else:
-            nbformat.write(nb, target)
+        hand_in(root, NOTEBOOK, student, nb, name)
     return root, {s: expected for s, (_, _, expected) in students.items()}
 
 
 def _scores(root, student):
-    course_id = load_nbgrader_config().CourseDirectory.course_id
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", course_id) as gb:
-        try:
-            submission = gb.find_submission(NOTEBOOK, student)
-        except Exception:
-            return None
-        return {g.name: g.auto_score for nb in submission.notebooks for g in nb.grades}
-
-
-def _grade_in_parallel(root, *extra):
-    env = dict(os.environ, PATH=str(BIN) + os.pathsep + os.environ.get("PATH", ""))
-    return subprocess.run([sys.executable, "-m", "autograde_tests", "grade", NOTEBOOK, *extra], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=900)
+    return gradebook_scores(root, NOTEBOOK, student)
 
 
 def test_plain_nbgrader_autograde_grades_every_student_as_intended(course):
@@ -192,9 +170,8 @@ def test_plain_nbgrader_autograde_grades_every_student_as_intended(course):
     renamed = root / "submitted" / "renamed_file" / NOTEBOOK
     moved = renamed.parent / "set_aside"
     shutil.move(renamed, moved)
-    env = dict(os.environ, PATH=str(BIN) + os.pathsep + os.environ.get("PATH", ""))
     try:
-        result = subprocess.run([str(BIN / "nbgrader"), "autograde", NOTEBOOK], cwd=root, env=env,
+        result = subprocess.run([str(BIN / "nbgrader"), "autograde", NOTEBOOK], cwd=root, env=bin_on_path(),
                                 capture_output=True, text=True, timeout=900)
     finally:
         shutil.move(moved, renamed)
@@ -211,19 +188,27 @@ def test_plain_nbgrader_autograde_grades_every_student_as_intended(course):
         assert got == want, f"{student}: got {got}, expected {want}\n{log[-3000:]}"
 
 
-def test_the_parallel_command_grades_the_same_class_the_same_way_every_time(course):
+@pytest.fixture(scope="module")
+def graded_in_parallel(course):
+    """The class graded once by the grade command with two local grading processes (after plain nbgrader
+    graded it, if that test ran first): {student: scores}, the integrity report, the rows of grades.csv
+    by student, and the command's log."""
     root, expected = course
-    runs, reports = [], []
-    for _ in range(2):
-        result = _grade_in_parallel(root, "--workers", "2")
-        assert result.returncode == 1, result.stdout + result.stderr  # one submission is not gradable
-        runs.append({student: _scores(root, student) for student in expected})
-        reports.append(json.loads((root / "integrity_report.json").read_text()))
-    assert runs[0] == runs[1]
-    report = reports[0]  # the first run renamed the misnamed file; the second finds it in place
+    result = grade_command(root, NOTEBOOK, "--workers", "2")
+    log = result.stdout + result.stderr
+    assert result.returncode == 1, log  # one submission is not gradable
+    with open(root / "grades.csv", newline="") as f:
+        rows = {row["student_id"]: row for row in csv.DictReader(f)}
+    return ({student: _scores(root, student) for student in expected},
+            json.loads((root / "integrity_report.json").read_text()), rows, log)
+
+
+def test_the_parallel_command_grades_every_student_as_intended(course, graded_in_parallel):
+    _, expected = course
+    scores, report, rows, log = graded_in_parallel
     for student, want in expected.items():
         if want is not None:
-            assert runs[0][student] == want, f"{student}: {runs[0][student]} != {want}\n{result.stderr[-3000:]}"
+            assert scores[student] == want, f"{student}: {scores[student]} != {want}\n{log[-3000:]}"
     statuses = {row["student"]: row for row in report["students"]}
     assert statuses["invalid_json"]["status"] == "not gradable" and "not a readable notebook" in statuses[
         "invalid_json"]["why"]
@@ -232,22 +217,24 @@ def test_the_parallel_command_grades_the_same_class_the_same_way_every_time(cour
     assert statuses["deleted_test_cell"]["status"] == "repaired"
     assert statuses["metadata_stripped"]["status"] == "repaired"
     assert statuses["correct"]["status"] == "graded"
-    with open(root / "grades.csv", newline="") as f:
-        rows = {row["student_id"]: row for row in csv.DictReader(f)}
     assert set(rows) == set(expected)  # the student whose notebook could not be read too, at 0
     assert float(rows["correct"]["score"]) == sum(POINTS.values())
 
 
-def test_the_same_class_on_a_dask_cluster_gets_the_same_grades(course):
+def test_the_same_class_graded_again_on_a_dask_cluster_gets_the_same_grades(course, graded_in_parallel):
+    """The grade command's second run over the class, now through a Dask scheduler: every student's grades
+    are those of the first run (the misnamed file, renamed by that run, is found in place this time)."""
     distributed = pytest.importorskip("distributed")
     root, expected = course
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                                   silence_logs=50) as cluster:
-        result = _grade_in_parallel(root, "--scheduler", cluster.scheduler_address)
+        result = grade_command(root, NOTEBOOK, "--scheduler", cluster.scheduler_address)
     assert result.returncode == 1, result.stdout + result.stderr
+    again = {student: _scores(root, student) for student in expected}
+    assert again == graded_in_parallel[0]
     for student, want in expected.items():
         if want is not None:
-            assert _scores(root, student) == want, student
+            assert again[student] == want, student
 
 
 def test_feedback_shows_the_trusted_verdict(course):
